@@ -1,0 +1,59 @@
+"""Exercise checks: ``cu.checks.ex_NN_M(...)`` for exercise N.M.
+
+The protocol (pass line, hints, recording) lives in :mod:`course_utils.checks.base`; the checks
+of lesson NN live in ``course_utils/checks/exNN.py`` and are imported when first used.
+
+Example::
+
+    >>> import course_utils as cu
+    >>> cu.checks.ex_00_1(lambda x: x)  # doctest: +SKIP
+    ❌ Exercise 0.1: ...
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+from course_utils.checks.base import (
+    REPORT_ENV,
+    RESULTS,
+    CheckResult,
+    Hint,
+    NotDone,
+    as_array,
+    call_learner,
+    exercise_check,
+    exercise_number,
+    require_close,
+    require_keras_model,
+    require_number,
+)
+
+__all__ = [
+    "REPORT_ENV",
+    "RESULTS",
+    "CheckResult",
+    "Hint",
+    "NotDone",
+    "as_array",
+    "call_learner",
+    "exercise_check",
+    "exercise_number",
+    "require_close",
+    "require_keras_model",
+    "require_number",
+]
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    """Find ``ex_NN_M`` in ``course_utils.checks.exNN``."""
+    if name.startswith("ex_") and len(name) > 5 and name[3:5].isdigit():
+        module_name = f"{__name__}.ex{name[3:5]}"
+        if importlib.util.find_spec(module_name) is not None:
+            module = importlib.import_module(module_name)
+            if hasattr(module, name):
+                return getattr(module, name)
+    raise AttributeError(f"there is no check called {name!r} (checks are named like ex_03_1)")

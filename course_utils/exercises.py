@@ -1,0 +1,159 @@
+"""Build ``exercises/`` from ``solutions/``: each exercise set is written once, as solutions.
+
+In a solutions notebook, the learner's part of a code cell sits between ``# BEGIN SOLUTION`` and
+``# END SOLUTION``; the builder replaces it with a stub that raises
+``NotImplementedError("Exercise N.M: ...")`` at the same indentation. N.M is taken from the
+nearest markdown heading above the cell that names it (``## Exercise 3.1 — ...``). Cells tagged
+``solution-only`` are dropped, outputs are cleared and cell ids kept, so the result is
+byte-identical on every run.
+
+Command line: ``python -m course_utils build-exercises [--check]``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
+
+BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN SOLUTION\s*$")
+END = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")
+EXERCISE_HEADING = re.compile(r"^#{1,6}\s+Exercise\s+(?P<number>\d+\.\d+)\b", re.MULTILINE)
+SOLUTION_ONLY = "solution-only"
+SOLUTIONS_SUFFIX = "_solutions.ipynb"
+EXERCISES_SUFFIX = "_exercises.ipynb"
+
+
+class ExerciseBuildError(ValueError):
+    """A solutions notebook cannot be turned into an exercise notebook (e.g. broken markers)."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build found: files written (or that would be) and files that are stale."""
+
+    written: list[Path]
+    stale: list[Path]
+
+
+def stub_lines(indent: str, exercise: str) -> list[str]:
+    """The lines that replace a solution block.
+
+    >>> stub_lines("    ", "3.1")
+    ['    # Exercise 3.1: write your code here.', '    raise NotImplementedError("Exercise 3.1: replace this line with your code")']
+    """
+    return [
+        f"{indent}# Exercise {exercise}: write your code here.",
+        f'{indent}raise NotImplementedError("Exercise {exercise}: replace this line with your code")',
+    ]
+
+
+def strip_solutions(source: str, exercise: str | None, where: str) -> str:
+    """Replace every ``BEGIN SOLUTION``/``END SOLUTION`` block in ``source`` with the stub.
+
+    ``where`` names the notebook and cell in error messages.
+
+    >>> print(strip_solutions("def f():\\n    # BEGIN SOLUTION\\n    return 1\\n    # END SOLUTION\\n", "0.1", "x"))
+    def f():
+        # Exercise 0.1: write your code here.
+        raise NotImplementedError("Exercise 0.1: replace this line with your code")
+    <BLANKLINE>
+    """
+    out: list[str] = []
+    open_at: int | None = None
+    for number, line in enumerate(source.split("\n"), start=1):
+        begin = BEGIN.match(line)
+        if begin:
+            if open_at is not None:
+                raise ExerciseBuildError(
+                    f"{where}: BEGIN SOLUTION on line {number} is nested inside the block "
+                    f"opened on line {open_at}"
+                )
+            if exercise is None:
+                raise ExerciseBuildError(
+                    f"{where}: a solution block needs a markdown heading '## Exercise N.M ...' "
+                    "above its cell"
+                )
+            open_at = number
+            out.extend(stub_lines(begin["indent"], exercise))
+        elif END.match(line):
+            if open_at is None:
+                raise ExerciseBuildError(
+                    f"{where}: END SOLUTION on line {number} has no BEGIN SOLUTION before it"
+                )
+            open_at = None
+        elif open_at is None:
+            out.append(line)
+    if open_at is not None:
+        raise ExerciseBuildError(f"{where}: BEGIN SOLUTION on line {open_at} is never closed")
+    return "\n".join(out)
+
+
+def exercise_path_for(solution: Path, exercises_dir: Path) -> Path:
+    """``solutions/03_x_solutions.ipynb`` → ``exercises/03_x_exercises.ipynb``."""
+    if not solution.name.endswith(SOLUTIONS_SUFFIX):
+        raise ExerciseBuildError(
+            f"{solution}: solution notebooks are named NN_topic{SOLUTIONS_SUFFIX}"
+        )
+    return exercises_dir / (solution.name[: -len(SOLUTIONS_SUFFIX)] + EXERCISES_SUFFIX)
+
+
+def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -> NotebookNode:
+    """Return the exercise notebook made from a solutions notebook (the input is not changed)."""
+    nb = copy.deepcopy(solution_nb)
+    cells = []
+    exercise: str | None = None
+    for index, cell in enumerate(nb.cells):
+        tags = list(cell.metadata.get("tags", []))
+        if cell.cell_type == "markdown":
+            headings = EXERCISE_HEADING.findall(cell.source)
+            if headings:
+                exercise = headings[-1]
+        if SOLUTION_ONLY in tags:
+            continue
+        where = f"{name}, cell {index} (id {cell.get('id', '?')})"
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source, exercise, where)
+            cell.outputs = []
+            cell.execution_count = None
+        elif BEGIN.search(cell.source) or END.search(cell.source):
+            raise ExerciseBuildError(f"{where}: solution markers only work in code cells")
+        cells.append(cell)
+    nb.cells = cells
+    return clean_notebook(nb)
+
+
+def build_all(root: str | Path = ".", *, check: bool = False) -> BuildReport:
+    """Build every ``solutions/*_solutions.ipynb`` into ``exercises/``.
+
+    With ``check=True`` nothing is written; the report lists the exercise notebooks that are
+    missing, differ from a fresh build, or have no solutions notebook any more.
+    """
+    root = Path(root)
+    solutions_dir, exercises_dir = root / "solutions", root / "exercises"
+    if not solutions_dir.is_dir():
+        raise FileNotFoundError(f"no solutions/ folder under {root.resolve()}")
+    written: list[Path] = []
+    stale: list[Path] = []
+    expected: set[Path] = set()
+    for solution in sorted(solutions_dir.glob("*.ipynb")):
+        target = exercise_path_for(solution, exercises_dir)
+        expected.add(target)
+        data = notebook_bytes(
+            build_exercise_notebook(read_notebook(solution), str(solution.relative_to(root)))
+        )
+        current = target.read_bytes() if target.exists() else None
+        if current != data:
+            stale.append(target)
+            if not check:
+                exercises_dir.mkdir(exist_ok=True)
+                target.write_bytes(data)
+                written.append(target)
+    if exercises_dir.is_dir():
+        stale.extend(p for p in sorted(exercises_dir.glob("*.ipynb")) if p not in expected)
+    return BuildReport(written=written, stale=stale)

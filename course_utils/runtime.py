@@ -1,0 +1,212 @@
+"""Start-up and environment report: the first cell of every notebook calls :func:`start`.
+
+Introduced in ``notebooks/00_setup_and_tour.ipynb``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import sys
+import warnings
+
+# Settings that only take effect if they are in the environment before TensorFlow loads.
+TF_ENVIRONMENT = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",  # hide TensorFlow's C++ INFO and WARNING lines
+    "TF_ENABLE_ONEDNN_OPTS": "0",  # oneDNN reorders float sums: results would vary by CPU
+    "KERAS_BACKEND": "tensorflow",  # the course is written and tested for this backend
+}
+REQUIRED_KERAS_MAJOR = 3
+MIN_PYTHON = (3, 10)
+
+
+def _configure_environment() -> list[str]:
+    """Put :data:`TF_ENVIRONMENT` into ``os.environ``.
+
+    Returns the names whose value TensorFlow/Keras can no longer see because they were
+    imported before this call with a different value.
+    """
+    late = []
+    for name, value in TF_ENVIRONMENT.items():
+        loaded = "keras" if name == "KERAS_BACKEND" else "tensorflow"
+        if loaded in sys.modules and os.environ.get(name) != value:
+            late.append(name)
+        os.environ[name] = value
+    return late
+
+
+def _configure_matplotlib() -> None:
+    """Same figure size, resolution and look in every notebook (no effect if not installed)."""
+    try:
+        import matplotlib as mpl
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (8.0, 3.6),
+            "figure.dpi": 90,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "lstm-course",
+        }
+    )
+
+
+def _validate_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    return seed
+
+
+def keras_major_problem(version: str) -> str | None:
+    """Return a problem description if ``version`` is not a Keras 3 release, else ``None``.
+
+    >>> keras_major_problem("3.15.1") is None
+    True
+    >>> keras_major_problem("2.15.0")
+    'Keras 2.15.0 is installed, the course needs Keras 3 (pip install "keras>=3.3,<4")'
+    """
+    if not isinstance(version, str) or not version:
+        raise ValueError(f"version must be a non-empty string, got {version!r}")
+    head = version.split(".", 1)[0]
+    if not head.isdigit():
+        raise ValueError(f"version does not start with a major number: {version!r}")
+    if int(head) != REQUIRED_KERAS_MAJOR:
+        return (
+            f"Keras {version} is installed, the course needs Keras {REQUIRED_KERAS_MAJOR} "
+            '(pip install "keras>=3.3,<4")'
+        )
+    return None
+
+
+def _device_summary(tf) -> str:
+    gpus = tf.config.list_physical_devices("GPU")
+    cores = os.cpu_count() or 1
+    if gpus:
+        return f"{len(gpus)} GPU(s) + CPU ({cores} cores)"
+    return f"CPU only ({cores} cores)"
+
+
+def start(seed: int = 42) -> None:
+    """Prepare a notebook: quiet, seeded, deterministic TensorFlow, then one summary line.
+
+    Call it in the first code cell, before anything imports TensorFlow or Keras:
+
+    1. sets ``TF_CPP_MIN_LOG_LEVEL=2``, ``TF_ENABLE_ONEDNN_OPTS=0`` and
+       ``KERAS_BACKEND=tensorflow`` (warns if TensorFlow was already imported, since they
+       then come too late);
+    2. seeds Python's ``random``, NumPy's global generator and TensorFlow with
+       ``keras.utils.set_random_seed(seed)``;
+    3. calls ``tf.config.experimental.enable_op_determinism()``;
+    4. prints versions and devices on one line.
+
+    Example::
+
+        >>> import course_utils as cu
+        >>> cu.start(seed=42)  # doctest: +SKIP
+        lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · CPU only (2 cores) · seed 42
+
+    Raises:
+        TypeError: ``seed`` is not an int.
+        ValueError: ``seed`` is negative or does not fit in 32 bits.
+    """
+    seed = _validate_seed(seed)
+    late = _configure_environment()
+    if late:
+        warnings.warn(
+            "TensorFlow or Keras was imported before cu.start(), so these settings come too "
+            f"late: {', '.join(late)}. Restart the kernel and run the cu.start() cell first.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    _configure_matplotlib()
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    tf.config.experimental.enable_op_determinism()
+    random.seed(seed)  # set_random_seed does this too; explicit for the reader
+    print(
+        f"lstm-course · Python {platform.python_version()} · TensorFlow {tf.__version__} · "
+        f"Keras {keras.__version__} · NumPy {np.__version__} · {_device_summary(tf)} · "
+        f"seed {seed}"
+    )
+
+
+def doctor(verbose: bool = True) -> list[str]:
+    """Check the installation; print a report and return the list of problems found.
+
+    Checks the Python version, that TensorFlow and Keras import, that Keras' major version
+    is 3 and its backend is TensorFlow, and reports NumPy, the devices and the threads.
+    Also available as ``python -m course_utils doctor`` (exit status 1 if problems).
+
+    Example::
+
+        >>> import course_utils as cu
+        >>> problems = cu.doctor(verbose=False)
+        >>> problems
+        []
+    """
+    problems: list[str] = []
+    report: list[tuple[str, str]] = []
+    report.append(("Python", f"{platform.python_version()} ({sys.executable})"))
+    if sys.version_info[:2] < MIN_PYTHON:
+        problems.append(f"Python {platform.python_version()} is too old: the course needs 3.10+")
+    _configure_environment()
+
+    try:
+        import numpy as np
+
+        report.append(("NumPy", np.__version__))
+    except ImportError as exc:  # pragma: no cover - numpy is a dependency
+        problems.append(f"NumPy does not import: {exc}")
+
+    try:
+        import tensorflow as tf
+    except ImportError as exc:
+        tf = None
+        problems.append(f"TensorFlow does not import ({exc}); install the course: pip install -e .")
+    else:
+        report.append(("TensorFlow", tf.__version__))
+        report.append(("Devices", _device_summary(tf)))
+        intra = tf.config.threading.get_intra_op_parallelism_threads()
+        inter = tf.config.threading.get_inter_op_parallelism_threads()
+        report.append(
+            ("Threads", f"intra-op {intra or 'auto'}, inter-op {inter or 'auto'} (0 = auto)")
+        )
+
+    try:
+        import keras
+    except ImportError as exc:
+        problems.append(f"Keras does not import ({exc}); install the course: pip install -e .")
+    else:
+        report.append(("Keras", f"{keras.__version__} (backend {keras.backend.backend()})"))
+        problem = keras_major_problem(keras.__version__)
+        if problem:
+            problems.append(problem)
+        if keras.backend.backend() != "tensorflow":
+            problems.append(
+                f"Keras uses the {keras.backend.backend()!r} backend; the course needs "
+                "'tensorflow' (unset KERAS_BACKEND or set it to tensorflow)"
+            )
+    report.append(("oneDNN", f"TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}"))
+
+    if verbose:
+        width = max(len(name) for name, _ in report)
+        print("lstm-course doctor")
+        for name, value in report:
+            print(f"  {name:<{width}}  {value}")
+        if problems:
+            print("Problems:")
+            for problem in problems:
+                print(f"  ✗ {problem}")
+        else:
+            print("No problems found.")
+    return problems

@@ -1,0 +1,124 @@
+"""Test configuration for the whole suite (unit tests and `--nbval` notebooks).
+
+- TensorFlow's environment is set before anything imports it (here and in notebook kernels).
+- The suite is offline: a guard in every Python process it starts blocks non-loopback sockets,
+  and the session fails if anything tried (see tests/netguard/sitecustomize.py).
+- Notebook cells get the `notebooks` marker (as do tests marked `slow`), so
+  `pytest -m "not notebooks"` is the fast tier.
+- Each notebook's run time is reported and checked against its budget in COURSE_SPEC.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GUARD_DIR = ROOT / "tests" / "netguard"
+
+# --- environment, before TensorFlow can be imported by any test or kernel ---------------------
+os.environ.update(
+    {
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+        "KERAS_BACKEND": "tensorflow",
+        "LSTM_COURSE_OFFLINE": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger warning from kernels on stderr
+    }
+)
+_NETWORK_LOG = Path(tempfile.mkstemp(prefix="lstm-course-network-", suffix=".log")[1])
+os.environ["LSTM_COURSE_NETWORK_LOG"] = str(_NETWORK_LOG)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(GUARD_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
+)
+sys.path.insert(0, str(GUARD_DIR))
+import sitecustomize as _netguard  # noqa: E402  (this folder's, not the interpreter's)
+
+_netguard.install()
+
+# --- time budgets (seconds on the 2-core CI machine), from COURSE_SPEC.md ---------------------
+DEFAULT_BUDGET_S = 120
+BUDGETS_S = {
+    "notebooks/00_setup_and_tour.ipynb": 30,
+    "notebooks/06_text_generation.ipynb": 240,
+}
+
+
+def budget_for(relpath: str) -> int:
+    """The time budget of a notebook, by its path relative to the repository root."""
+    return BUDGETS_S.get(relpath, DEFAULT_BUDGET_S)
+
+
+_durations: dict[str, float] = defaultdict(float)
+_cells_total: dict[str, int] = defaultdict(int)
+_cells_run: dict[str, int] = defaultdict(int)
+
+
+def _notebook_of(nodeid: str) -> str | None:
+    path = nodeid.split("::", 1)[0]
+    return path if path.endswith(".ipynb") else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        notebook = _notebook_of(item.nodeid)
+        if notebook or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.notebooks)
+        if notebook:
+            _cells_total[notebook] += 1
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    notebook = _notebook_of(report.nodeid)
+    if notebook:
+        _durations[notebook] += report.duration
+        if report.when == "call":
+            _cells_run[notebook] += 1
+
+
+def _over_budget() -> list[str]:
+    return [
+        f"{nb}: {_durations[nb]:.0f} s > budget {budget_for(nb)} s"
+        for nb in sorted(_durations)
+        if _cells_run[nb] == _cells_total[nb] and _durations[nb] > budget_for(nb)
+    ]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    if _durations:
+        terminalreporter.section("notebook run times")
+        for nb in sorted(_durations):
+            note = "" if _cells_run[nb] == _cells_total[nb] else " (partial run)"
+            terminalreporter.write_line(
+                f"{_durations[nb]:7.1f} s  (budget {budget_for(nb):>3} s)  {nb}{note}"
+            )
+    for line in _over_budget():
+        terminalreporter.write_line(f"OVER BUDGET: {line}", red=True)
+    tried = _NETWORK_LOG.read_text(encoding="utf-8") if _NETWORK_LOG.exists() else ""
+    if tried:
+        terminalreporter.write_line(f"NETWORK ACCESS ATTEMPTED:\n{tried}", red=True)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    tried = _NETWORK_LOG.read_text(encoding="utf-8") if _NETWORK_LOG.exists() else ""
+    if (tried or _over_budget()) and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _NETWORK_LOG.unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_network_in_this_test() -> None:
+    """Fail the test (not only the session) that made an attempt in the pytest process."""
+    before = _NETWORK_LOG.stat().st_size if _NETWORK_LOG.exists() else 0
+    yield
+    after = _NETWORK_LOG.stat().st_size if _NETWORK_LOG.exists() else 0
+    if after > before:
+        pytest.fail("this test tried to reach the network (see the log above)")

@@ -35,7 +35,11 @@ class ExerciseBuildError(ValueError):
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build found: files written (or that would be) and files that are stale."""
+    """What a build found: the files it wrote, and the files that were stale before it ran.
+
+    >>> BuildReport(written=[], stale=[]).stale
+    []
+    """
 
     written: list[Path]
     stale: list[Path]
@@ -44,12 +48,15 @@ class BuildReport:
 def stub_lines(indent: str, exercise: str) -> list[str]:
     """The lines that replace a solution block.
 
-    >>> stub_lines("    ", "3.1")
-    ['    # Exercise 3.1: write your code here.', '    raise NotImplementedError("Exercise 3.1: replace this line with your code")']
+    >>> for line in stub_lines("    ", "3.1"):
+    ...     print(line)
+        # Exercise 3.1: write your code here.
+        raise NotImplementedError("Exercise 3.1: replace this line with your code")
     """
+    message = f"Exercise {exercise}: replace this line with your code"
     return [
         f"{indent}# Exercise {exercise}: write your code here.",
-        f'{indent}raise NotImplementedError("Exercise {exercise}: replace this line with your code")',
+        f'{indent}raise NotImplementedError("{message}")',
     ]
 
 
@@ -58,7 +65,8 @@ def strip_solutions(source: str, exercise: str | None, where: str) -> str:
 
     ``where`` names the notebook and cell in error messages.
 
-    >>> print(strip_solutions("def f():\\n    # BEGIN SOLUTION\\n    return 1\\n    # END SOLUTION\\n", "0.1", "x"))
+    >>> code = "def f():\\n    # BEGIN SOLUTION\\n    return 1\\n    # END SOLUTION\\n"
+    >>> print(strip_solutions(code, "0.1", "x"))
     def f():
         # Exercise 0.1: write your code here.
         raise NotImplementedError("Exercise 0.1: replace this line with your code")
@@ -95,7 +103,11 @@ def strip_solutions(source: str, exercise: str | None, where: str) -> str:
 
 
 def exercise_path_for(solution: Path, exercises_dir: Path) -> Path:
-    """``solutions/03_x_solutions.ipynb`` → ``exercises/03_x_exercises.ipynb``."""
+    """The exercise notebook a solutions notebook is built into.
+
+    >>> exercise_path_for(Path("solutions/03_x_solutions.ipynb"), Path("exercises")).as_posix()
+    'exercises/03_x_exercises.ipynb'
+    """
     if not solution.name.endswith(SOLUTIONS_SUFFIX):
         raise ExerciseBuildError(
             f"{solution}: solution notebooks are named NN_topic{SOLUTIONS_SUFFIX}"
@@ -104,7 +116,17 @@ def exercise_path_for(solution: Path, exercises_dir: Path) -> Path:
 
 
 def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -> NotebookNode:
-    """Return the exercise notebook made from a solutions notebook (the input is not changed)."""
+    """Return the exercise notebook made from a solutions notebook (the input is not changed).
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("## Exercise 1.1"),
+    ...             nbformat.v4.new_code_cell("x = None\\n# BEGIN SOLUTION\\nx = 1\\n# END SOLUTION")]
+    >>> print(build_exercise_notebook(nb).cells[1].source)
+    x = None
+    # Exercise 1.1: write your code here.
+    raise NotImplementedError("Exercise 1.1: replace this line with your code")
+    """
     nb = copy.deepcopy(solution_nb)
     cells = []
     exercise: str | None = None
@@ -121,7 +143,7 @@ def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -
             cell.source = strip_solutions(cell.source, exercise, where)
             cell.outputs = []
             cell.execution_count = None
-        elif BEGIN.search(cell.source) or END.search(cell.source):
+        elif any(BEGIN.match(line) or END.match(line) for line in cell.source.split("\n")):
             raise ExerciseBuildError(f"{where}: solution markers only work in code cells")
         cells.append(cell)
     nb.cells = cells
@@ -133,6 +155,9 @@ def build_all(root: str | Path = ".", *, check: bool = False) -> BuildReport:
 
     With ``check=True`` nothing is written; the report lists the exercise notebooks that are
     missing, differ from a fresh build, or have no solutions notebook any more.
+
+    >>> build_all(".", check=True).stale  # doctest: +SKIP
+    []
     """
     root = Path(root)
     solutions_dir, exercises_dir = root / "solutions", root / "exercises"

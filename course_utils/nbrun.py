@@ -23,6 +23,23 @@ from course_utils.runtime import TF_ENVIRONMENT
 KEPT_CELL_METADATA = ("tags",)
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
+#: Seconds each notebook may take on the 2-core CI machine (COURSE_SPEC.md): 120 s for a lesson or
+#: a solutions notebook unless listed here.
+DEFAULT_TIME_BUDGET_S = 120
+TIME_BUDGETS_S = {
+    "notebooks/00_setup_and_tour.ipynb": 30,
+    "notebooks/06_text_generation.ipynb": 240,
+}
+
+
+def time_budget(relpath: str) -> int:
+    """The time budget, in seconds, of a notebook given by its path from the repository root.
+
+    >>> time_budget("notebooks/06_text_generation.ipynb"), time_budget("solutions/06_x.ipynb")
+    (240, 120)
+    """
+    return TIME_BUDGETS_S.get(Path(relpath).as_posix(), DEFAULT_TIME_BUDGET_S)
+
 
 def read_notebook(path: str | os.PathLike[str]) -> NotebookNode:
     """Read a notebook file, with a clear error if it is missing or not a notebook.
@@ -72,6 +89,12 @@ def write_notebook(nb: NotebookNode, path: str | os.PathLike[str]) -> bytes:
     """Write ``nb`` in the course's canonical form (indent 1, sorted keys, final newline).
 
     Returns the bytes written, so callers can compare without reading the file back.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     data = write_notebook(nbformat.v4.new_notebook(), Path(folder) / "empty.ipynb")
+    >>> data.endswith(b"}\\n")
+    True
     """
     data = notebook_bytes(nb)
     Path(path).write_bytes(data)
@@ -79,7 +102,11 @@ def write_notebook(nb: NotebookNode, path: str | os.PathLike[str]) -> bytes:
 
 
 def notebook_bytes(nb: NotebookNode) -> bytes:
-    """The canonical serialisation of ``nb`` (what :func:`write_notebook` writes)."""
+    """The canonical serialisation of ``nb`` (what :func:`write_notebook` writes).
+
+    >>> notebook_bytes(nbformat.v4.new_notebook()).splitlines()[0]
+    b'{'
+    """
     text = nbformat.writes(nb, version=4)
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
@@ -113,6 +140,12 @@ def execute_notebook(
     Returns the wall-clock seconds. With ``allow_errors=False`` the first failing cell raises
     ``nbclient.exceptions.CellExecutionError``; with ``True`` execution goes on and errors are
     stored in the cells' outputs.
+
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+    >>> seconds = execute_notebook(nb, ".")  # doctest: +SKIP
+    >>> nb.cells[0].outputs[0].text  # doctest: +SKIP
+    '42\\n'
     """
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -128,6 +161,9 @@ def execute_notebook(
         client = NotebookClient(
             nb,
             km=manager,
+            # The kernel logs shutdown chatter ("Parent appears to have exited") at WARNING on
+            # the terminal; errors still show.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
             timeout=timeout,
             allow_errors=allow_errors,
             record_timing=False,
@@ -143,6 +179,9 @@ def store_executed(path: str | os.PathLike[str], *, timeout: int = 600) -> float
     """Execute the notebook at ``path`` top to bottom and store it executed and cleaned.
 
     Returns the seconds it took. The file is only rewritten if every cell ran without error.
+
+    >>> store_executed("notebooks/00_setup_and_tour.ipynb")  # doctest: +SKIP
+    14.2
     """
     path = Path(path)
     nb = read_notebook(path)

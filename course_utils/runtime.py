@@ -109,7 +109,7 @@ def start(seed: int = 42) -> None:
 
         >>> import course_utils as cu
         >>> cu.start(seed=42)  # doctest: +SKIP
-        lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · CPU only (2 cores) · seed 42
+        lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · NumPy 2.4.6 · ...
 
     Raises:
         TypeError: ``seed`` is not an int.

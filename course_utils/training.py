@@ -28,7 +28,8 @@ class ProgressCallback(keras.callbacks.Callback):
         >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         >>> model.compile(optimizer="adam", loss="mse")
         >>> x = np.zeros((8, 3), "float32"); y = np.zeros((8, 1), "float32")
-        >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[ProgressCallback()])  # doctest: +ELLIPSIS
+        >>> progress = ProgressCallback()
+        >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[progress])  # doctest: +ELLIPSIS
         epoch 1/2 · loss 0 · ... s
         epoch 2/2 · loss 0 · ... s
         trained 2 epochs in ... s · final loss 0

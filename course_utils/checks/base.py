@@ -39,7 +39,11 @@ class NotDone(Hint):
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of one check: which exercise, whether it passed, and the message shown."""
+    """The outcome of one check: which exercise, whether it passed, and the message shown.
+
+    >>> CheckResult("0.1", False, "not done yet").passed
+    False
+    """
 
     exercise: str
     passed: bool
@@ -247,6 +251,15 @@ def require_keras_model(model: Any, what: str = "your model", *, trained: bool =
     """Raise a :class:`Hint` unless ``model`` is a built Keras model (and trained, by default).
 
     "Trained" means compiled and fitted at least one step (its optimizer has taken a step).
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> require_keras_model(model)
+    Traceback (most recent call last):
+    ...
+    course_utils.checks.base.Hint: your model is not compiled: call model.compile(...) and ...
+    >>> require_keras_model(model, trained=False) is model
+    True
     """
     import keras
 

@@ -21,7 +21,14 @@ CHECK_CALL = re.compile(r"\bchecks\.(ex_\d{2}_\d+)\s*\(")
 
 @dataclass
 class NotebookReport:
-    """Per-exercise outcome of running one notebook."""
+    """Per-exercise outcome of running one notebook.
+
+    >>> report = NotebookReport(Path("ex.ipynb"), 3.0, {"0.1": CheckResult("0.1", True)})
+    >>> print(report.render())
+    Checked ex.ipynb (ran in 3 s)
+      ✅ Exercise 0.1 passed
+    1 of 1 exercises passed.
+    """
 
     notebook: Path
     seconds: float
@@ -52,6 +59,13 @@ def check_notebook(path: str | Path, *, timeout: int = 600) -> NotebookReport:
 
     An exercise whose check cell never produced a result (the cell raised before the check ran,
     e.g. a ``NameError``) is reported as failed with that error.
+
+    Example::
+
+        >>> path = "exercises/01_lstm_gate_equations_exercises.ipynb"
+        >>> report = check_notebook(path)  # doctest: +SKIP
+        >>> report.all_passed  # doctest: +SKIP
+        False
 
     Raises:
         FileNotFoundError: no notebook at ``path``.

@@ -1,4 +1,7 @@
-"""Test configuration for the whole suite (unit tests and `--nbval` notebooks).
+"""Test configuration for the whole suite (unit tests in tests/ and `--nbval` notebooks).
+
+It sits in the repository root so that it applies to notebooks/ and solutions/ as well, also when
+pytest is given a single notebook.
 
 - TensorFlow's environment is set before anything imports it (here and in notebook kernels).
 - The suite is offline: a guard in every Python process it starts blocks non-loopback sockets,
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import tempfile
@@ -18,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 GUARD_DIR = ROOT / "tests" / "netguard"
 
 # --- environment, before TensorFlow can be imported by any test or kernel ---------------------
@@ -36,23 +40,17 @@ os.environ["LSTM_COURSE_NETWORK_LOG"] = str(_NETWORK_LOG)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(GUARD_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
-sys.path.insert(0, str(GUARD_DIR))
-import sitecustomize as _netguard  # noqa: E402  (this folder's, not the interpreter's)
-
+# Loaded under its own name: "sitecustomize" may already be the interpreter's own module.
+_spec = importlib.util.spec_from_file_location(
+    "lstm_course_netguard", GUARD_DIR / "sitecustomize.py"
+)
+_netguard = importlib.util.module_from_spec(_spec)
+sys.modules["lstm_course_netguard"] = _netguard
+_spec.loader.exec_module(_netguard)
 _netguard.install()
 
 # --- time budgets (seconds on the 2-core CI machine), from COURSE_SPEC.md ---------------------
-DEFAULT_BUDGET_S = 120
-BUDGETS_S = {
-    "notebooks/00_setup_and_tour.ipynb": 30,
-    "notebooks/06_text_generation.ipynb": 240,
-}
-
-
-def budget_for(relpath: str) -> int:
-    """The time budget of a notebook, by its path relative to the repository root."""
-    return BUDGETS_S.get(relpath, DEFAULT_BUDGET_S)
-
+from course_utils.nbrun import time_budget as budget_for  # noqa: E402
 
 _durations: dict[str, float] = defaultdict(float)
 _cells_total: dict[str, int] = defaultdict(int)
@@ -122,3 +120,9 @@ def _no_network_in_this_test() -> None:
     after = _NETWORK_LOG.stat().st_size if _NETWORK_LOG.exists() else 0
     if after > before:
         pytest.fail("this test tried to reach the network (see the log above)")
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository's root folder."""
+    return ROOT

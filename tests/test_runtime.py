@@ -1,0 +1,108 @@
+"""course_utils.runtime: start(), doctor(), the Keras version guard, and the doctor CLI."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import course_utils as cu
+from course_utils.runtime import TF_ENVIRONMENT, keras_major_problem
+
+
+def _python(code: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in TF_ENVIRONMENT}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=120
+    )
+
+
+def test_start_sets_environment_before_tensorflow_and_prints_one_line():
+    run = _python(
+        "import os, sys\n"
+        "import course_utils as cu\n"
+        "assert 'tensorflow' not in sys.modules, 'importing course_utils must not load TF'\n"
+        "cu.start(seed=3)\n"
+        "print(os.environ['TF_CPP_MIN_LOG_LEVEL'], os.environ['TF_ENABLE_ONEDNN_OPTS'])\n"
+        "import numpy as np, random\n"
+        "a = np.random.random(); b = random.random()\n"
+        "cu.start(seed=3)\n"
+        "assert np.random.random() == a and random.random() == b, 'seeding is not repeatable'\n"
+        "from tensorflow.python.framework import config\n"  # no public getter exists
+        "print(config.is_op_determinism_enabled())\n"
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("lstm-course · Python ") and lines[0].endswith("· seed 3")
+    assert "TensorFlow" in lines[0] and "Keras 3." in lines[0] and "CPU" in lines[0]
+    assert lines[1] == "2 0"
+    assert lines[-1] == "True"
+    assert "oneDNN" not in run.stderr and "Warning" not in run.stderr, run.stderr
+
+
+def test_start_warns_when_tensorflow_was_imported_first():
+    run = _python(
+        "import warnings, tensorflow\n"
+        "import course_utils as cu\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    cu.start()\n"
+        "print([str(w.message) for w in caught])\n",
+    )
+    assert run.returncode == 0, run.stderr
+    assert "imported before cu.start()" in run.stdout
+    assert "Restart the kernel" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "match"),
+    [
+        ("42", TypeError, "seed must be an int"),
+        (True, TypeError, "seed must be an int"),
+        (4.0, TypeError, "seed must be an int"),
+        (-1, ValueError, r"seed must be in \[0, 2\*\*32\)"),
+        (2**32, ValueError, "seed must be in"),
+    ],
+)
+def test_start_rejects_bad_seeds(seed, error, match):
+    with pytest.raises(error, match=match):
+        cu.start(seed=seed)
+
+
+def test_keras_major_guard():
+    assert keras_major_problem("3.0.0") is None
+    assert keras_major_problem("3.15.1") is None
+    assert "needs Keras 3" in keras_major_problem("2.15.0")
+    assert "needs Keras 3" in keras_major_problem("4.0.0rc1")
+    with pytest.raises(ValueError, match="version"):
+        keras_major_problem("")
+    with pytest.raises(ValueError, match="major number"):
+        keras_major_problem("latest")
+
+
+def test_doctor_reports_and_finds_no_problem(capsys):
+    problems = cu.doctor()
+    out = capsys.readouterr().out
+    assert problems == []
+    for name in ("Python", "NumPy", "TensorFlow", "Keras", "Devices", "Threads"):
+        assert name in out
+    assert "No problems found." in out
+
+
+def test_doctor_quiet_mode_prints_nothing(capsys):
+    assert cu.doctor(verbose=False) == []
+    assert capsys.readouterr().out == ""
+
+
+def test_doctor_command_line():
+    run = subprocess.run(
+        [sys.executable, "-m", "course_utils", "doctor"], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "No problems found." in run.stdout
+
+
+def test_unknown_attribute_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        cu.nonexistent  # noqa: B018

@@ -120,8 +120,9 @@ def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -
 
     >>> import nbformat
     >>> nb = nbformat.v4.new_notebook()
+    >>> solution = "x = None\\n# BEGIN SOLUTION\\nx = 1\\n# END SOLUTION"
     >>> nb.cells = [nbformat.v4.new_markdown_cell("## Exercise 1.1"),
-    ...             nbformat.v4.new_code_cell("x = None\\n# BEGIN SOLUTION\\nx = 1\\n# END SOLUTION")]
+    ...             nbformat.v4.new_code_cell(solution)]
     >>> print(build_exercise_notebook(nb).cells[1].source)
     x = None
     # Exercise 1.1: write your code here.

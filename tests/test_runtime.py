@@ -106,3 +106,42 @@ def test_doctor_command_line():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         cu.nonexistent  # noqa: B018
+
+
+@pytest.mark.slow
+def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
+    tmp_path, monkeypatch
+):
+    from helpers import make_notebook
+
+    from course_utils.nbrun import execute_notebook, read_notebook
+
+    path = make_notebook(
+        tmp_path / "noise.ipynb",
+        [
+            ("code", "import course_utils as cu\ncu.start(seed=1)"),
+            (
+                "code",
+                "import keras, numpy as np\n"
+                "m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])\n"
+                "m.compile(optimizer='adam', loss='mse')\n"
+                "x, y = np.zeros((10, 3)), np.zeros((10, 1))  # 10 is not a multiple of 4\n"
+                "m.fit(x, y, batch_size=4, epochs=2, verbose=0)\n"
+                "_ = m.predict(x, verbose=0)",
+            ),
+            ("code", "import os, time\nos.write(2, b'native line kept\\n')\ntime.sleep(3)"),
+        ],
+    )
+    nb = read_notebook(path)
+    # ipykernel only forwards native (fd 2) output to the notebook outside pytest, as for a learner
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    execute_notebook(nb, tmp_path, timeout=120)
+    streams = [
+        (out.get("name"), out.get("text", ""))
+        for cell in nb.cells
+        for out in cell.outputs
+        if out.output_type == "stream"
+    ]
+    stderr = "".join(text for name, text in streams if name == "stderr")
+    assert "use_unbounded_threadpool" not in stderr and "absl::InitializeLog" not in stderr
+    assert stderr == "native line kept\n"

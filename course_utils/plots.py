@@ -113,3 +113,58 @@ def plot_forecast(
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
+
+
+def plot_gradient_norms(
+    norms: Mapping[str, Any],
+    *,
+    ax: Axes | None = None,
+    title: str = "Gradient norm against lag",
+    linestyle: str = "-",
+) -> Axes:
+    """‖∂loss/∂x_t‖ against the lag (steps back from the last input), on a log scale.
+
+    Introduced in ``notebooks/02_vanishing_gradients.ipynb``.
+
+    Args:
+        norms: ``{label: curve}``; each curve is a 1-D array indexed by time step ``t`` (the
+            order of the model's input), so lag ``length - 1 - t`` is drawn on the x axis.
+        ax: the axes to draw on (a new figure if ``None``).
+        title: the axes title.
+        linestyle: line style of every curve, e.g. ``"--"`` to overlay a second set.
+
+    Raises:
+        TypeError: ``norms`` is not a mapping of label to curve.
+        ValueError: ``norms`` is empty, or a curve is not 1-D, has non-positive or
+            non-finite values.
+
+    Example::
+
+        >>> ax = plot_gradient_norms({"RNN": [1e-6, 1e-3, 1.0]})
+        >>> ax.get_lines()[0].get_xdata().tolist()
+        [2, 1, 0]
+        >>> ax.get_yscale()
+        'log'
+    """
+    if not isinstance(norms, Mapping):
+        raise TypeError(f"norms must be a dict {{label: curve}}, got {type(norms).__name__}")
+    if not norms:
+        raise ValueError("norms is empty: pass at least one {label: curve}")
+    if ax is None:
+        _, ax = plt.subplots()
+    for index, (label, curve) in enumerate(norms.items()):
+        values = np.asarray(curve, dtype=float)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(
+                f"norms[{label!r}] must be a non-empty 1-D curve, got shape {values.shape}"
+            )
+        if not np.all(np.isfinite(values)) or np.any(values <= 0):
+            raise ValueError(f"norms[{label!r}] must be finite and positive to draw on a log scale")
+        lags = np.arange(values.size)[::-1]
+        ax.plot(lags, values, color=f"C{index}", linestyle=linestyle, label=str(label))
+    ax.set_yscale("log")
+    ax.set_xlabel("lag (steps back from the last input)")
+    ax.set_ylabel("‖∂loss/∂x_t‖")
+    ax.set_title(title)
+    ax.legend()
+    return ax

@@ -1,0 +1,85 @@
+"""Small model builders shared by several lessons.
+
+Introduced in ``notebooks/03_sine_forecasting.ipynb``, which first writes the same model out
+layer by layer (``keras.Input`` → ``LSTM(50)`` → ``Dense(1)``) before using this shortcut.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from course_utils.data import _positive_int
+
+CELLS = ("lstm", "gru")
+
+
+def build_regressor(
+    window: int,
+    features: int = 1,
+    *,
+    units: int = 50,
+    layers: int = 1,
+    cell: str = "lstm",
+    dropout: float = 0.0,
+    bidirectional: bool = False,
+    horizon: int = 1,
+    learning_rate: float = 1e-3,
+    name: str = "regressor",
+):
+    """A compiled recurrent regressor: windows (window, features) → the next ``horizon`` values.
+
+    ``layers`` recurrent layers of ``units`` each (all but the last with
+    ``return_sequences=True``), each optionally wrapped in ``Bidirectional`` and followed by a
+    ``Dropout(dropout)`` layer, then ``Dense(horizon)``. Compiled with Adam and MSE.
+    Layers are named (``<cell>_1``, ``dense``...) so summaries are stable across re-runs.
+
+    Args:
+        window, features: the input shape of one sample.
+        units: cells per recurrent layer; layers: how many stacked layers (>= 1).
+        cell: ``"lstm"`` or ``"gru"``.
+        dropout: rate of the ``Dropout`` layer after each recurrent layer, in [0, 1).
+        bidirectional: wrap each recurrent layer in ``keras.layers.Bidirectional``.
+        horizon: outputs of the final ``Dense`` layer.
+        learning_rate: Adam's step size.
+
+    Example:
+        >>> model = build_regressor(window=10, units=8)
+        >>> model.count_params()
+        329
+    """
+    import keras
+
+    window = _positive_int(window, "window")
+    features = _positive_int(features, "features")
+    units = _positive_int(units, "units")
+    layers = _positive_int(layers, "layers")
+    horizon = _positive_int(horizon, "horizon")
+    if not isinstance(cell, str) or cell.lower() not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real):
+        raise TypeError(f"dropout must be a number, got {type(dropout).__name__}")
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    if not isinstance(bidirectional, bool):
+        raise TypeError(f"bidirectional must be True or False, got {type(bidirectional).__name__}")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
+        raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
+    if not float(learning_rate) > 0:
+        raise ValueError(f"learning_rate must be > 0, got {learning_rate}")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty string, got {name!r}")
+
+    cell = cell.lower()
+    layer_class = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
+    stack: list = [keras.Input(shape=(window, features), name="window")]
+    for index in range(1, layers + 1):
+        recurrent = layer_class(units, return_sequences=index < layers, name=f"{cell}_{index}")
+        if bidirectional:
+            recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{index}")
+        stack.append(recurrent)
+        if dropout > 0:
+            stack.append(keras.layers.Dropout(float(dropout), name=f"dropout_{index}"))
+    stack.append(keras.layers.Dense(horizon, name="dense"))
+    model = keras.Sequential(stack, name=name)
+    model.compile(optimizer=keras.optimizers.Adam(float(learning_rate)), loss="mse")
+    return model

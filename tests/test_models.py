@@ -1,0 +1,43 @@
+"""The shared regressor builder (course_utils.models)."""
+
+import pytest
+
+from course_utils.models import build_regressor
+
+
+def test_default_is_the_classic_lstm50_dense1():
+    model = build_regressor(window=10)
+    assert model.input_shape == (None, 10, 1) and model.output_shape == (None, 1)
+    assert [layer.name for layer in model.layers] == ["lstm_1", "dense"]
+    assert model.count_params() == 4 * 50 * (1 + 50 + 1) + 51
+    assert model.loss == "mse" and model.optimizer is not None
+
+
+def test_stacked_bidirectional_gru_with_dropout():
+    model = build_regressor(
+        12, features=3, units=8, layers=2, cell="GRU", dropout=0.2, bidirectional=True, horizon=4
+    )
+    names = [layer.name for layer in model.layers]
+    assert names == ["bidirectional_1", "dropout_1", "bidirectional_2", "dropout_2", "dense"]
+    assert model.layers[0].output.shape == (None, 12, 16), "return_sequences on all but the last"
+    assert model.output_shape == (None, 4)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"window": 0}, ValueError, "window must be >= 1"),
+        ({"window": 5, "units": 0}, ValueError, "units must be >= 1"),
+        ({"window": 5, "layers": 1.5}, TypeError, "layers must be an int"),
+        ({"window": 5, "cell": "rnn"}, ValueError, "cell must be one of"),
+        ({"window": 5, "dropout": 1.0}, ValueError, r"dropout must be in \[0, 1\)"),
+        ({"window": 5, "dropout": "0.1"}, TypeError, "dropout must be a number"),
+        ({"window": 5, "bidirectional": 1}, TypeError, "bidirectional must be True or False"),
+        ({"window": 5, "learning_rate": 0}, ValueError, "learning_rate must be > 0"),
+        ({"window": 5, "learning_rate": None}, TypeError, "learning_rate must be a number"),
+        ({"window": 5, "name": ""}, ValueError, "name must be a non-empty string"),
+    ],
+)
+def test_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        build_regressor(**kwargs)

@@ -24,7 +24,7 @@ def stub(*args):
 
 
 def fastest_at_init():
-    slopes = ex02.decay_slopes_at_init()
+    slopes = ex02._decay_slopes_at_init()
     return max(slopes, key=slopes.get)
 
 
@@ -32,9 +32,9 @@ def fastest_at_init():
 
 
 def test_reference_curve_has_one_positive_value_per_step():
-    model = ex02.build_recurrent_model("LSTM", 8, seed=0)
+    model = ex02._build_recurrent_model("LSTM", 8, seed=0)
     x, y = adding_problem(4, 12, np.random.default_rng(0))
-    curve = ex02.reference_gradient_norms(model, x, y)
+    curve = ex02._reference_gradient_norms(model, x, y)
     assert curve.shape == (12,)
     assert np.all(curve > 0)
     np.testing.assert_allclose(solution_curve(model, x, y), curve, rtol=1e-5)
@@ -46,7 +46,7 @@ def test_decay_slope():
 
 
 def test_all_cells_decay_at_init_and_gru_fastest():
-    slopes = ex02.decay_slopes_at_init()
+    slopes = ex02._decay_slopes_at_init()
     assert set(slopes) == set(ex02.CELLS)
     assert all(slope > 0 for slope in slopes.values())
     # the GRU's update gate starts near 0.5, halving the gradient each step: far the steepest

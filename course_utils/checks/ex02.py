@@ -54,7 +54,7 @@ LEARNED_MSE = 0.08
 MAX_LAG = 100
 
 
-def build_recurrent_model(cell: str, units: int, seed: int) -> Any:
+def _build_recurrent_model(cell: str, units: int, seed: int) -> Any:
     """A ``cell(units)`` → ``Dense(1)`` regressor on sequences of 2 features (any length)."""
     import keras
 
@@ -70,7 +70,7 @@ def build_recurrent_model(cell: str, units: int, seed: int) -> Any:
     )
 
 
-def reference_gradient_norms(model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _reference_gradient_norms(model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """‖∂loss/∂x_t‖ for every time step t, the loss being the batch MSE of ``model(x)`` vs ``y``.
 
     The norm is taken over the batch and feature axes together, so the result has one value
@@ -113,7 +113,7 @@ def decay_slope(curve: np.ndarray) -> float:
 
 
 @functools.lru_cache(maxsize=1)
-def decay_slopes_at_init() -> dict[str, float]:
+def _decay_slopes_at_init() -> dict[str, float]:
     """Decades per step of lag of each cell's curve at initialisation, in :data:`DECAY_SETTING`."""
     from course_utils.data import adding_problem
 
@@ -121,8 +121,8 @@ def decay_slopes_at_init() -> dict[str, float]:
     x, y = adding_problem(s["batch"], s["length"], np.random.default_rng(s["data_seed"]))
     slopes = {}
     for cell in CELLS:
-        model = build_recurrent_model(cell, s["units"], s["model_seed"])
-        slopes[cell] = decay_slope(reference_gradient_norms(model, x, y))
+        model = _build_recurrent_model(cell, s["units"], s["model_seed"])
+        slopes[cell] = decay_slope(_reference_gradient_norms(model, x, y))
     return slopes
 
 
@@ -164,7 +164,7 @@ def _judge_curve(gradient_norm_curve: Any, model: Any, x: np.ndarray, y: np.ndar
                 "time step), not one curve per sequence"
             )
     got = as_array(got_raw, what, shape=(length,))
-    expected = reference_gradient_norms(model, x, y)
+    expected = _reference_gradient_norms(model, x, y)
 
     def close(a: np.ndarray, b: np.ndarray) -> bool:
         return bool(np.all(np.abs(a - b) <= 1e-2 * np.abs(b) + 1e-30))
@@ -213,19 +213,19 @@ def ex_02_1(gradient_norm_curve, fastest_decay) -> str:
     """Exercise 2.1: ``gradient_norm_curve(model, x, y)`` and the cell that decays fastest.
 
     The curve function is judged on two GRUs the check builds (different widths and sequence
-    lengths) against :func:`reference_gradient_norms`; ``fastest_decay`` must name the cell
+    lengths) against :func:`_reference_gradient_norms`; ``fastest_decay`` must name the cell
     whose curve the check measures to fall fastest at initialisation (:data:`DECAY_SETTING`).
     """
     from course_utils.data import adding_problem
 
     rng = np.random.default_rng(2020)
     for units, length, seed in ((16, 30, 5), (24, 45, 6)):
-        model = build_recurrent_model("GRU", units, seed)
+        model = _build_recurrent_model("GRU", units, seed)
         x, y = adding_problem(8, length, rng)
         _judge_curve(gradient_norm_curve, model, x, y)
 
     answer = _cell_name(fastest_decay)
-    slopes = decay_slopes_at_init()
+    slopes = _decay_slopes_at_init()
     fastest = max(slopes, key=slopes.get)
     shown = ", ".join(f"{cell} {10 * slope:.2g}" for cell, slope in slopes.items())
     if answer != fastest:
@@ -238,7 +238,7 @@ def ex_02_1(gradient_norm_curve, fastest_decay) -> str:
 
 
 @functools.lru_cache(maxsize=16)
-def adding_test_mse(length: int, seed: int = 0) -> float:
+def _adding_test_mse(length: int, seed: int = 0) -> float:
     """Test MSE of the :data:`LAG_BUDGET` SimpleRNN on the adding problem at ``length`` steps.
 
     Deterministic for a given ``length`` and ``seed`` on one machine (cached in this process).
@@ -252,7 +252,7 @@ def adding_test_mse(length: int, seed: int = 0) -> float:
     rng = np.random.default_rng(seed)
     x_train, y_train = adding_problem(b["n_train"], length, rng)
     x_test, y_test = adding_problem(b["n_test"], length, rng)
-    model = build_recurrent_model("SimpleRNN", b["units"], seed)
+    model = _build_recurrent_model("SimpleRNN", b["units"], seed)
     model.compile(
         optimizer=keras.optimizers.Adam(b["learning_rate"], clipnorm=b["clipnorm"]), loss="mse"
     )
@@ -290,14 +290,14 @@ def ex_02_2(longest_lag) -> str:
             "far back. Did you report the longest lag that *failed*, or forget the threshold "
             f"(test MSE < {LEARNED_MSE})?"
         )
-    at_lag = adding_test_mse(lag)
+    at_lag = _adding_test_mse(lag)
     if not at_lag < LEARNED_MSE:
         raise Hint(
             f"the check trained the budget's SimpleRNN at lag {lag} and got test MSE "
             f"{at_lag:.3g}, not below {LEARNED_MSE}: at this lag it does not learn the task, so "
             "the longest lag is shorter. Report the last lag of your sweep that still passed"
         )
-    at_double = adding_test_mse(2 * lag)
+    at_double = _adding_test_mse(2 * lag)
     if at_double < LEARNED_MSE:
         raise Hint(
             f"the check's SimpleRNN still learns at twice your lag ({2 * lag} steps, test MSE "

@@ -1,0 +1,526 @@
+"""Text for language models: an offline corpus, a character vocabulary, next-character windows,
+an n-gram baseline, bits per character and temperature sampling.
+
+Introduced in ``notebooks/06_text_generation.ipynb``.
+
+The default corpus is built at run time from the docstrings of a fixed list of Python
+standard-library modules (:data:`CORPUS_MODULES`), so it needs no download. It is deterministic
+for a given Python version; other versions have slightly different docstrings, so the exact
+number of characters changes a little from one Python to the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import io
+import math
+import os
+import warnings
+import weakref
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: The standard-library modules whose docstrings make the default corpus, in this order. They are
+#: plain library modules: importing them prints nothing and opens no window or connection (no
+#: ``this``, ``antigravity``, ``tkinter``, ``turtle`` or ``idlelib``). A module that does not
+#: exist in the running Python is skipped.
+CORPUS_MODULES: tuple[str, ...] = (
+    "abc", "argparse", "ast", "base64", "bisect", "calendar", "cmd", "codecs", "collections",
+    "configparser", "contextlib", "copy", "csv", "dataclasses", "datetime", "decimal", "difflib",
+    "doctest", "email.message", "enum", "fileinput", "fnmatch", "fractions", "ftplib",
+    "functools", "getopt", "gettext", "glob", "gzip", "heapq", "hmac", "html.parser",
+    "http.client", "http.cookiejar", "imaplib", "inspect", "io", "ipaddress", "itertools", "json",
+    "locale", "logging", "lzma", "mailbox", "math", "netrc", "numbers", "operator", "optparse",
+    "os", "pathlib", "pickle", "pickletools", "platform", "plistlib", "poplib", "pprint", "queue",
+    "random", "re", "sched", "secrets", "selectors", "shelve", "shlex", "shutil", "smtplib",
+    "socketserver", "ssl", "statistics", "string", "struct", "subprocess", "tarfile",
+    "tempfile", "textwrap", "threading", "timeit", "tokenize", "traceback", "types", "typing",
+    "unittest.case", "unittest.mock", "urllib.parse", "urllib.request", "uuid", "warnings",
+    "weakref", "xml.dom.minidom", "xml.etree.ElementTree", "zipfile", "zoneinfo",
+)  # fmt: skip
+
+#: Docstrings shorter than this many characters ("Return self==value.") are left out.
+MIN_DOC_CHARS = 40
+
+#: The separator between documents (docstrings, or paragraphs of a text file).
+DOCUMENT_SEPARATOR = "\n\n"
+
+
+def _import_quietly(name: str) -> Any | None:
+    """Import a module with its warnings and any printed output swallowed; None if missing."""
+    sink = io.StringIO()
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(sink),
+        contextlib.redirect_stderr(sink),
+    ):
+        warnings.simplefilter("ignore")
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            return None
+
+
+def _module_docstrings(module: Any) -> Iterable[Any]:
+    """The raw docstrings of a module, its public classes and functions and their methods."""
+    yield getattr(module, "__doc__", None)
+    for key, value in sorted(vars(module).items()):
+        if key.startswith("_") or getattr(value, "__module__", None) != module.__name__:
+            continue
+        if not callable(value):
+            continue
+        yield getattr(value, "__doc__", None)
+        if inspect.isclass(value):
+            for attr, member in sorted(vars(value).items()):
+                if attr.startswith("_") and attr != "__init__":
+                    continue
+                yield getattr(member, "__doc__", None)
+
+
+def python_docs_corpus(modules: Iterable[str] = CORPUS_MODULES) -> str:
+    """The docstrings of ``modules`` (see :data:`CORPUS_MODULES`), one document per docstring.
+
+    Docstrings are dedented (``inspect.cleandoc``), those shorter than :data:`MIN_DOC_CHARS`
+    and exact repeats are dropped, and the rest are joined with a blank line.
+
+    >>> text = python_docs_corpus(["json"])
+    >>> text[:34]
+    'JSON (JavaScript Object Notation) '
+    """
+    seen: set[str] = set()
+    docs: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # some attributes (typing.io, ...) warn when touched
+        for name in modules:
+            module = _import_quietly(name)
+            if module is None:
+                continue
+            for doc in _module_docstrings(module):
+                if not isinstance(doc, str):
+                    continue
+                doc = inspect.cleandoc(doc).strip()
+                if len(doc) >= MIN_DOC_CHARS and doc not in seen:
+                    seen.add(doc)
+                    docs.append(doc)
+    return DOCUMENT_SEPARATOR.join(docs)
+
+
+def load_corpus(
+    source: str | os.PathLike[str] = "python-docs", max_chars: int | None = None
+) -> str:
+    """Load a training text: the offline Python-docstring corpus or a UTF-8 text file.
+
+    Args:
+        source: ``"python-docs"`` (the default) for the docstrings of :data:`CORPUS_MODULES`,
+            built at run time with no download; or the path of a UTF-8 text file.
+        max_chars: keep only the first ``max_chars`` characters (``None``: all of them).
+
+    Example::
+
+        >>> text = load_corpus()
+        >>> len(text) > 300_000
+        True
+        >>> load_corpus(max_chars=26)
+        'Abstract Base Classes (ABC'
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ValueError: the file is not UTF-8 or holds no text, or ``max_chars`` < 1.
+        TypeError: ``source`` is not a string or path, or ``max_chars`` is not an int.
+    """
+    if max_chars is not None:
+        if isinstance(max_chars, bool) or not isinstance(max_chars, int):
+            raise TypeError(f"max_chars must be an int or None, got {type(max_chars).__name__}")
+        if max_chars < 1:
+            raise ValueError(f"max_chars must be >= 1, got {max_chars}")
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"source must be 'python-docs' or a file path, got {type(source).__name__}")
+    if isinstance(source, str) and source == "python-docs":
+        text = python_docs_corpus()
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise FileNotFoundError(f"source: no text file at {str(path)!r}")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"source: {str(path)!r} is not a UTF-8 text file ({exc})") from exc
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ValueError(f"source: {str(source)!r} holds no text (the corpus is empty)")
+    return text if max_chars is None else text[:max_chars]
+
+
+class CharVocab:
+    """A character vocabulary: id 0 stands for unknown characters, ids 1.. for the characters seen.
+
+    Args:
+        text: the text whose distinct characters make the vocabulary (sorted, so the same text
+            always gives the same ids).
+
+    Example::
+
+        >>> vocab = CharVocab("hello")
+        >>> len(vocab), vocab.chars
+        (5, ['[UNK]', 'e', 'h', 'l', 'o'])
+        >>> vocab.encode("hole")
+        array([2, 4, 3, 1], dtype=int32)
+        >>> vocab.decode(vocab.encode("hole"))
+        'hole'
+        >>> vocab.encode("help")  # 'p' was never seen: the unknown id 0
+        array([2, 1, 3, 0], dtype=int32)
+    """
+
+    UNKNOWN = "[UNK]"
+    UNKNOWN_ID = 0
+
+    def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        if not text:
+            raise ValueError("text is empty: a vocabulary needs at least one character")
+        self.chars: list[str] = [self.UNKNOWN, *sorted(set(text))]
+        self._ids = {char: i for i, char in enumerate(self.chars) if i != self.UNKNOWN_ID}
+        self._table = np.array(self.chars, dtype=object)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def __contains__(self, char: object) -> bool:
+        return char in self._ids
+
+    def __repr__(self) -> str:
+        return f"CharVocab({len(self)} ids: unknown + {len(self) - 1} characters)"
+
+    def unknown_chars(self, text: str) -> list[str]:
+        """The distinct characters of ``text`` that are not in the vocabulary, sorted.
+
+        >>> CharVocab("abc").unknown_chars("cab!?")
+        ['!', '?']
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        return sorted(set(text) - self._ids.keys())
+
+    def encode(self, text: str) -> np.ndarray:
+        """The ids of the characters of ``text`` (int32); unseen characters get id 0."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        get = self._ids.get
+        return np.fromiter((get(c, 0) for c in text), dtype=np.int32, count=len(text))
+
+    def decode(self, ids: Any) -> str:
+        """The text of a 1-D sequence of ids (id 0 becomes ``\\ufffd``, the replacement mark)."""
+        array = np.asarray(ids)
+        if array.ndim != 1:
+            raise ValueError(f"ids must be 1-D, got shape {array.shape}")
+        if array.size == 0:
+            return ""
+        if not np.issubdtype(array.dtype, np.integer):
+            raise TypeError(f"ids must be integers, got dtype {array.dtype}")
+        if array.min() < 0 or array.max() >= len(self):
+            raise ValueError(
+                f"ids must lie in 0..{len(self) - 1}, got {array.min()}..{array.max()}"
+            )
+        chars = self._table[array]
+        chars[array == self.UNKNOWN_ID] = "\ufffd"
+        return "".join(chars)
+
+
+def train_val_split_text(text: str, val_fraction: float = 0.1, seed: int = 0) -> tuple[str, str]:
+    """Split a text into training and validation parts on document boundaries.
+
+    Documents are the blocks between blank lines (a docstring paragraph, a paragraph of a book).
+    Validation is one contiguous run of whole documents holding about ``val_fraction`` of the
+    characters, starting at a document drawn with ``seed``. No word is cut in two, and
+    neighbouring paragraphs (which often repeat each other's phrases) stay on the same side, so
+    the validation text is new to the model rather than a near copy of its training text.
+
+    >>> train, val = train_val_split_text("one\\n\\ntwo\\n\\nthree\\n\\nfour", 0.25, seed=0)
+    >>> train, val
+    ('one\\n\\ntwo\\n\\nthree', 'four')
+
+    Raises:
+        ValueError: ``val_fraction`` is not in (0, 1), or the text has fewer than two documents.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, int | float):
+        raise TypeError(f"val_fraction must be a number, got {type(val_fraction).__name__}")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+    docs = [d for d in text.split(DOCUMENT_SEPARATOR) if d.strip()]
+    if len(docs) < 2:
+        raise ValueError(
+            "text has fewer than two documents (blocks separated by a blank line): "
+            "there is nothing to hold out"
+        )
+    sizes = np.array([len(d) for d in docs])
+    target = val_fraction * sizes.sum()
+    remaining = np.cumsum(sizes[::-1])[::-1]  # characters from document i to the end
+    starts = np.flatnonzero(remaining >= target)
+    start = int(np.random.default_rng(seed).choice(starts))
+    stop = start + 1 + int(np.searchsorted(np.cumsum(sizes[start:]), target))
+    stop = min(stop, len(docs))
+    if start == 0 and stop == len(docs):
+        stop -= 1  # always leave at least one document for training
+    held = set(range(start, stop))
+    train = DOCUMENT_SEPARATOR.join(d for i, d in enumerate(docs) if i not in held)
+    val = DOCUMENT_SEPARATOR.join(d for i, d in enumerate(docs) if i in held)
+    return train, val
+
+
+def next_char_windows(
+    ids: Any, length: int, stride: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Input/target windows for a sequence-to-sequence next-character model (no Python loop).
+
+    Window ``k`` starts at ``k * stride``: its inputs are ``ids[s : s + length]`` and its targets
+    the same characters shifted by one, ``ids[s + 1 : s + length + 1]``, so the model learns to
+    predict every next character at once. ``stride`` defaults to ``length`` (windows that do
+    not overlap); characters left over at the end are dropped.
+
+    >>> x, y = next_char_windows(np.arange(8), 3)
+    >>> x
+    array([[0, 1, 2],
+           [3, 4, 5]])
+    >>> y
+    array([[1, 2, 3],
+           [4, 5, 6]])
+    """
+    array = np.asarray(ids)
+    if array.ndim != 1:
+        raise ValueError(f"ids must be 1-D, got shape {array.shape}")
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(f"ids must be integers, got dtype {array.dtype}")
+    for name, value in (("length", length), ("stride", stride)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    stride = length if stride is None else int(stride)
+    if array.size < length + 1:
+        raise ValueError(f"ids has {array.size} items: need at least length + 1 = {length + 1}")
+    windows = np.lib.stride_tricks.sliding_window_view(array, length + 1)[::stride]
+    return windows[:, :-1].copy(), windows[:, 1:].copy()
+
+
+def _check_texts(train_text: Any, test_text: Any) -> None:
+    for name, value in (("train_text", train_text), ("test_text", test_text)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+        if not value:
+            raise ValueError(f"{name} is empty")
+
+
+def ngram_bits_per_char(train_text: str, test_text: str, order: int, alpha: float = 0.1) -> float:
+    """Bits per character of an add-``alpha`` smoothed character n-gram model on ``test_text``.
+
+    The model predicts each character from the ``order - 1`` characters before it (``order=1``
+    is the unigram model: character frequencies only), with probabilities counted on
+    ``train_text``:
+
+    .. math:: P(c \\mid h) = \\frac{N(h c) + \\alpha}{N(h) + \\alpha V}
+
+    where ``V`` is the number of distinct training characters plus one bucket for characters
+    never seen in training. Both texts are padded at the start with ``order - 1`` NUL
+    characters, so the first characters are predicted from a short context.
+
+    >>> round(ngram_bits_per_char("abab" * 50, "abab" * 5, order=2, alpha=0.01), 3)
+    0.002
+    >>> round(ngram_bits_per_char("ab" * 50, "ab" * 5, order=1, alpha=0.001), 3)  # unigram: 1 bit
+    1.0
+
+    Raises:
+        ValueError: an empty text, ``order`` < 1 or ``alpha`` <= 0.
+    """
+    _check_texts(train_text, test_text)
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise TypeError(f"order must be an int, got {type(order).__name__}")
+    if order < 1:
+        raise ValueError(f"order must be >= 1, got {order}")
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not alpha > 0:
+        raise ValueError(f"alpha must be a number > 0, got {alpha!r}")
+    context = order - 1
+    pad = "\0" * context
+    train, test = pad + train_text, pad + test_text
+    size = len(set(train_text)) + 1  # + one bucket for characters never seen in training
+    grams = Counter(train[i - context : i + 1] for i in range(context, len(train)))
+    if context:
+        histories = Counter(train[i - context : i] for i in range(context, len(train)))
+    else:
+        histories = Counter({"": len(train_text)})
+    total = 0.0
+    for i in range(context, len(test)):
+        gram = test[i - context : i + 1]
+        p = (grams.get(gram, 0) + alpha) / (histories.get(gram[:-1], 0) + alpha * size)
+        total -= math.log2(p)
+    return total / len(test_text)
+
+
+def _log2_probs(outputs: np.ndarray, from_logits: bool | None) -> np.ndarray:
+    """log2 of the predicted distributions, from logits or probabilities (detected if None)."""
+    outputs = outputs.astype(np.float64)
+    if from_logits is None:
+        sums = outputs.sum(axis=-1)
+        from_logits = not (outputs.min() >= 0 and np.allclose(sums, 1.0, atol=1e-3))
+    if from_logits:
+        shifted = outputs - outputs.max(axis=-1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    else:
+        log_probs = np.log(np.clip(outputs, 1e-12, None))
+    return log_probs / math.log(2.0)
+
+
+def bits_per_char(
+    model: Any,
+    ids: Any,
+    length: int,
+    *,
+    batch_size: int = 64,
+    from_logits: bool | None = None,
+) -> float:
+    """Average bits per character a next-character Keras model needs to encode ``ids``.
+
+    The ids are cut into non-overlapping windows with :func:`next_char_windows`; every target
+    character counts once. The first characters of each window are predicted from a short
+    context, so a longer ``length`` measures the model more fairly. The model's outputs may be
+    logits or probabilities (detected when ``from_logits`` is ``None``).
+
+    Example::
+
+        >>> bits_per_char(model, vocab.encode(val_text), length=200)  # doctest: +SKIP
+        2.1
+    """
+    x, y = next_char_windows(ids, length)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    predict = _predictor(model)  # batch by batch: no tf.data pipeline, one traced graph
+    outputs = np.concatenate(
+        [np.asarray(predict(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
+    )
+    if outputs.shape[:2] != y.shape:
+        raise ValueError(
+            f"model outputs have shape {outputs.shape}: expected (windows, length, vocabulary) "
+            "= one distribution per input character (LSTM(..., return_sequences=True))"
+        )
+    if y.max() >= outputs.shape[-1]:
+        raise ValueError(
+            f"ids go up to {y.max()} but the model predicts only {outputs.shape[-1]} classes"
+        )
+    log2p = _log2_probs(outputs, from_logits)
+    picked = np.take_along_axis(log2p, y[..., None].astype(np.int64), axis=-1)
+    return float(-picked.mean())
+
+
+_PREDICTORS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def _predictor(model: Any) -> Any:
+    """A function ids → model outputs that traces once per model for any batch and length.
+
+    ``model.predict_on_batch`` traces a new graph for each new input shape (a sampler's growing
+    window, a last smaller batch); TensorFlow then warns about retracing. For a Keras model we
+    wrap its call in one ``tf.function`` with a ``(None, None)`` signature instead. Other
+    objects only need a ``predict_on_batch`` method.
+    """
+    import keras
+
+    if not isinstance(model, keras.Model) or keras.backend.backend() != "tensorflow":
+        return model.predict_on_batch
+    if model not in _PREDICTORS:
+        import tensorflow as tf
+
+        spec = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
+        ref = weakref.ref(model)  # a strong reference here would keep the entry alive forever
+        call = tf.function(lambda ids: ref()(ids, training=False), input_signature=[spec])
+        _PREDICTORS[model] = lambda ids: call(np.asarray(ids, dtype=np.int32)).numpy()
+    return _PREDICTORS[model]
+
+
+def _check_temperature(temperature: Any) -> float:
+    if isinstance(temperature, bool) or not isinstance(temperature, int | float | np.floating):
+        raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
+    if not math.isfinite(temperature) or temperature <= 0:
+        raise ValueError(
+            f"temperature must be a finite number > 0, got {temperature} "
+            "(for the single most likely character use a small value such as 0.05)"
+        )
+    return float(temperature)
+
+
+def sample_text(
+    model: Any,
+    vocab: CharVocab,
+    seed_text: str,
+    n_chars: int,
+    temperature: float = 1.0,
+    rng: np.random.Generator | int | None = None,
+    *,
+    context: int = 100,
+) -> str:
+    """Generate ``n_chars`` characters after ``seed_text``, one at a time, with temperature.
+
+    At each step the model sees the last ``context`` characters and returns a distribution
+    ``p`` over the next one; we sample from ``p ** (1 / temperature)`` renormalised (the
+    softmax of ``logits / temperature``). Temperatures below 1 sharpen the distribution
+    (safer, more repetitive text), above 1 flatten it (more surprising, more mistakes). The
+    unknown id is never sampled. Returns only the new characters.
+
+    Example::
+
+        >>> sample_text(model, vocab, "Return the ", 200, temperature=0.7, rng=0)  # doctest: +SKIP
+
+    Raises:
+        ValueError: ``temperature`` <= 0, an empty ``seed_text``, characters of ``seed_text``
+            the vocabulary does not know, or ``n_chars`` < 0.
+    """
+    temperature = _check_temperature(temperature)
+    if not isinstance(vocab, CharVocab):
+        raise TypeError(f"vocab must be a CharVocab, got {type(vocab).__name__}")
+    if not isinstance(seed_text, str):
+        raise TypeError(f"seed_text must be a str, got {type(seed_text).__name__}")
+    if not seed_text:
+        raise ValueError("seed_text is empty: give the model at least one character to start")
+    unknown = vocab.unknown_chars(seed_text)
+    if unknown:
+        raise ValueError(f"seed_text has characters the vocabulary does not know: {unknown}")
+    if isinstance(n_chars, bool) or not isinstance(n_chars, int):
+        raise TypeError(f"n_chars must be an int, got {type(n_chars).__name__}")
+    if n_chars < 0:
+        raise ValueError(f"n_chars must be >= 0, got {n_chars}")
+    if isinstance(context, bool) or not isinstance(context, int) or context < 1:
+        raise ValueError(f"context must be an int >= 1, got {context!r}")
+    if not isinstance(rng, np.random.Generator):
+        if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int)):
+            raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {rng!r}")
+        rng = np.random.default_rng(rng)
+    ids = list(vocab.encode(seed_text))
+    new: list[int] = []
+    predict = _predictor(model)
+    for _ in range(n_chars):
+        window = np.asarray(ids[-context:], dtype=np.int32)[None, :]
+        outputs = np.asarray(predict(window))
+        if outputs.ndim == 3:
+            outputs = outputs[:, -1]
+        if outputs.shape != (1, len(vocab)):
+            raise ValueError(
+                f"the model returns shape {outputs.shape} per step: expected a distribution over "
+                f"the {len(vocab)} ids of the vocabulary"
+            )
+        log2p = _log2_probs(outputs[0], None)
+        scaled = log2p / temperature
+        scaled[CharVocab.UNKNOWN_ID] = -np.inf
+        p = np.exp2(scaled - scaled.max())
+        next_id = int(rng.choice(len(p), p=p / p.sum()))
+        ids.append(next_id)
+        new.append(next_id)
+    return vocab.decode(np.asarray(new, dtype=np.int32))

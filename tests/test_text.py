@@ -1,0 +1,379 @@
+"""course_utils.text (lesson 06): corpus, vocabulary, windows, baselines, sampling."""
+
+import math
+import socket
+
+import numpy as np
+import pytest
+
+from course_utils import text
+from course_utils.text import (
+    CharVocab,
+    bits_per_char,
+    load_corpus,
+    next_char_windows,
+    ngram_bits_per_char,
+    sample_text,
+    train_val_split_text,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus()
+
+
+# --- corpus -----------------------------------------------------------------------------------
+
+
+def test_corpus_is_offline_large_and_deterministic(corpus, monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("load_corpus tried to open a socket")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    again = load_corpus()
+    assert again == corpus
+    assert len(corpus) >= 300_000
+    assert corpus.startswith("Abstract Base Classes")
+    assert "\r" not in corpus
+
+
+def test_corpus_modules_exclude_side_effect_modules():
+    banned = {"this", "antigravity", "tkinter", "turtle", "idlelib", "webbrowser"}
+    assert not banned & {name.split(".")[0] for name in text.CORPUS_MODULES}
+
+
+def test_corpus_prints_nothing_and_leaks_no_warnings(capfd, recwarn):
+    text.python_docs_corpus(["typing", "textwrap"])
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+    assert len(recwarn) == 0
+
+
+def test_missing_module_is_skipped():
+    assert text.python_docs_corpus(["no_such_module_xyz", "json"]).startswith("JSON")
+
+
+def test_max_chars_and_file_source(tmp_path, corpus):
+    assert load_corpus(max_chars=100) == corpus[:100]
+    path = tmp_path / "mine.txt"
+    path.write_text("Hello there.\r\n\r\nSecond paragraph.", encoding="utf-8")
+    assert load_corpus(path) == "Hello there.\n\nSecond paragraph."
+    assert load_corpus(str(path), max_chars=5) == "Hello"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"source": "/no/such/file.txt"}, FileNotFoundError, "no text file"),
+        ({"source": 3}, TypeError, "source must be"),
+        ({"max_chars": 0}, ValueError, "max_chars must be >= 1"),
+        ({"max_chars": 2.5}, TypeError, "max_chars must be an int"),
+    ],
+)
+def test_load_corpus_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_corpus(**kwargs)
+
+
+def test_empty_and_non_utf8_files(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n ", encoding="utf-8")
+    with pytest.raises(ValueError, match="holds no text"):
+        load_corpus(empty)
+    binary = tmp_path / "latin1.txt"
+    binary.write_bytes("café".encode("latin-1"))
+    with pytest.raises(ValueError, match="not a UTF-8"):
+        load_corpus(binary)
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+
+def test_vocab_round_trips_the_corpus(corpus):
+    vocab = CharVocab(corpus)
+    ids = vocab.encode(corpus)
+    assert ids.dtype == np.int32 and ids.shape == (len(corpus),)
+    assert ids.min() >= 1 and ids.max() == len(vocab) - 1
+    assert vocab.decode(ids) == corpus
+    assert len(vocab) == len(set(corpus)) + 1
+
+
+def test_vocab_unknown_characters():
+    vocab = CharVocab("abc")
+    assert vocab.encode("abz").tolist() == [1, 2, 0]
+    assert vocab.decode([1, 0]) == "a\ufffd"
+    assert vocab.unknown_chars("zzaq") == ["q", "z"]
+    assert "a" in vocab and "z" not in vocab and "[UNK]" not in vocab
+    assert vocab.decode([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("ids", "error", "match"),
+    [
+        ([0, 9], ValueError, "ids must lie in 0..3"),
+        ([[1]], ValueError, "1-D"),
+        ([0.5], TypeError, "integers"),
+    ],
+)
+def test_vocab_decode_bad_ids(ids, error, match):
+    with pytest.raises(error, match=match):
+        CharVocab("abc").decode(ids)
+
+
+def test_vocab_bad_text():
+    with pytest.raises(ValueError, match="text is empty"):
+        CharVocab("")
+    with pytest.raises(TypeError, match="text must be a str"):
+        CharVocab(["a"])
+    with pytest.raises(TypeError, match="text must be a str"):
+        CharVocab("a").encode(b"a")
+
+
+# --- split ------------------------------------------------------------------------------------
+
+
+def test_split_on_document_boundaries(corpus):
+    train, val = train_val_split_text(corpus, 0.1, seed=0)
+    assert 0.09 < len(val) / len(corpus) < 0.12
+    docs = set(corpus.split("\n\n"))
+    val_docs = val.split("\n\n")
+    assert all(doc in docs for doc in val_docs), "validation holds only whole documents"
+    assert all(doc in docs for doc in train.split("\n\n"))
+    assert len(val_docs) + len(train.split("\n\n")) == len(corpus.split("\n\n"))
+    assert val in corpus, "validation is one contiguous run of documents"
+    assert train_val_split_text(corpus, 0.1, seed=0) == (train, val)
+    assert train_val_split_text(corpus, 0.1, seed=1) != (train, val)
+
+
+def test_split_keeps_one_training_document():
+    train, val = train_val_split_text("a\n\nb", 0.9)
+    assert train and val and sorted([train, val]) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("one\n\ntwo", 0.0), ValueError, "val_fraction must be in"),
+        (("one\n\ntwo", 1.5), ValueError, "val_fraction must be in"),
+        (("one two", 0.1), ValueError, "fewer than two documents"),
+        (("", 0.1), ValueError, "fewer than two documents"),
+        ((b"a\n\nb", 0.1), TypeError, "text must be a str"),
+        (("a\n\nb", "0.1"), TypeError, "val_fraction must be a number"),
+    ],
+)
+def test_split_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
+        train_val_split_text(*args)
+
+
+# --- windows ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "length", "stride"), [(10, 3, None), (101, 10, 1), (57, 7, 5), (4, 3, None)]
+)
+def test_windows_match_a_loop(n, length, stride):
+    ids = np.random.default_rng(n).integers(0, 50, size=n).astype(np.int32)
+    x, y = next_char_windows(ids, length, stride=stride)
+    step = stride or length
+    starts = range(0, n - length, step)
+    np.testing.assert_array_equal(x, np.array([ids[s : s + length] for s in starts]))
+    np.testing.assert_array_equal(y, np.array([ids[s + 1 : s + length + 1] for s in starts]))
+    assert x.dtype == ids.dtype
+
+
+@pytest.mark.parametrize(
+    ("ids", "length", "error", "match"),
+    [
+        (np.arange(5), 5, ValueError, "at least length \\+ 1"),
+        (np.arange(5), 0, ValueError, "length must be >= 1"),
+        (np.arange(5), 2.0, TypeError, "length must be an int"),
+        (np.zeros((2, 5), int), 2, ValueError, "1-D"),
+        (np.linspace(0, 1, 5), 2, TypeError, "integers"),
+    ],
+)
+def test_windows_bad_arguments(ids, length, error, match):
+    with pytest.raises(error, match=match):
+        next_char_windows(ids, length)
+
+
+# --- n-gram baseline --------------------------------------------------------------------------
+
+
+def test_ngram_periodic_text_is_nearly_free():
+    period = "the cat sat. "
+    bits = ngram_bits_per_char(period * 300, period * 20, order=4, alpha=0.001)
+    assert bits < 0.05
+
+
+@pytest.mark.parametrize("k", [2, 5, 16])
+def test_ngram_uniform_random_text_costs_log2_k(k):
+    rng = np.random.default_rng(k)
+    letters = np.array(list("abcdefghijklmnop"[:k]))
+    train = "".join(rng.choice(letters, size=40_000))
+    test = "".join(rng.choice(letters, size=20_000))
+    assert ngram_bits_per_char(train, test, order=1) == pytest.approx(math.log2(k), abs=0.02)
+    # a bigram model has nothing more to learn from independent characters
+    assert ngram_bits_per_char(train, test, order=2) == pytest.approx(math.log2(k), abs=0.05)
+
+
+def test_ngram_unseen_characters_cost_but_do_not_crash():
+    bits = ngram_bits_per_char("aaaa", "ab", order=1, alpha=1.0)
+    # V = 2 (a + unknown bucket): P(a) = 5/6, P(b) = 1/6
+    assert bits == pytest.approx((-math.log2(5 / 6) - math.log2(1 / 6)) / 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        (("", "ab", 2), {}, ValueError, "train_text is empty"),
+        (("ab", "", 2), {}, ValueError, "test_text is empty"),
+        (("ab", "ab", 0), {}, ValueError, "order must be >= 1"),
+        (("ab", "ab", 2.0), {}, TypeError, "order must be an int"),
+        (("ab", "ab", 2), {"alpha": 0}, ValueError, "alpha must be a number > 0"),
+        ((["a"], "ab", 2), {}, TypeError, "train_text must be a str"),
+    ],
+)
+def test_ngram_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ngram_bits_per_char(*args, **kwargs)
+
+
+# --- models: bits per char and sampling (tiny, untrained or hand-set models) ------------------
+
+
+class ConstantModel:
+    """A stand-in for a Keras model: the same distribution for every position."""
+
+    def __init__(self, probs, logits=False):
+        self.out = np.log(probs) if logits else np.asarray(probs, dtype=np.float64)
+
+    def predict_on_batch(self, x):
+        x = np.asarray(x)
+        return np.broadcast_to(self.out, (*x.shape, self.out.size)).copy()
+
+
+@pytest.mark.parametrize("logits", [False, True])
+def test_bits_per_char_of_a_known_distribution(logits):
+    probs = np.array([0.0001, 0.5, 0.25, 0.2499])
+    probs = probs / probs.sum()
+    ids = np.array([1, 1, 2, 1, 2, 1, 1, 2, 1], dtype=np.int32)
+    got = bits_per_char(ConstantModel(probs, logits), ids, length=4)
+    targets = next_char_windows(ids, 4)[1].ravel()
+    expected = -np.mean(np.log2(probs[targets]))
+    assert got == pytest.approx(expected, rel=1e-9)
+
+
+def test_bits_per_char_rejects_wrong_output_shapes():
+    class LastOnly:
+        def predict_on_batch(self, x):
+            return np.full((len(x), 3), 1 / 3)
+
+    with pytest.raises(ValueError, match="return_sequences=True"):
+        bits_per_char(LastOnly(), np.arange(10) % 3, 4)
+    with pytest.raises(ValueError, match="predicts only 2 classes"):
+        bits_per_char(ConstantModel(np.array([0.5, 0.5])), np.arange(10) % 3, 4)
+    with pytest.raises(ValueError, match="batch_size"):
+        bits_per_char(ConstantModel(np.array([0.5, 0.5])), np.arange(10) % 2, 4, batch_size=0)
+
+
+@pytest.fixture(scope="module")
+def tiny_keras_model():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    vocab = CharVocab("abcd ")
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(len(vocab), 4),
+            keras.layers.LSTM(8, return_sequences=True),
+            keras.layers.Dense(len(vocab)),
+        ]
+    )
+    return model, vocab
+
+
+def test_bits_per_char_on_a_tiny_keras_model(tiny_keras_model):
+    model, vocab = tiny_keras_model
+    ids = vocab.encode("abcd abcd abcd abcd abcd ")
+    bits = bits_per_char(model, ids, length=6)
+    # an untrained model is close to uniform over the 6 ids
+    assert abs(bits - math.log2(len(vocab))) < 0.3
+    x, y = next_char_windows(ids, 6)
+    logits = np.asarray(model.predict_on_batch(x), dtype=np.float64)
+    log_p = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+    expected = -np.mean(np.take_along_axis(log_p, y[..., None], axis=-1)) / math.log(2)
+    assert bits == pytest.approx(expected, rel=1e-5)
+
+
+def test_sampler_is_deterministic_with_a_fixed_rng(tiny_keras_model):
+    model, vocab = tiny_keras_model
+    a = sample_text(model, vocab, "ab", 12, temperature=1.0, rng=np.random.default_rng(3))
+    b = sample_text(model, vocab, "ab", 12, temperature=1.0, rng=np.random.default_rng(3))
+    assert a == b and len(a) == 12
+    assert set(a) <= set("abcd ")  # the unknown id is never sampled
+    assert sample_text(model, vocab, "ab", 12, rng=3) == a
+    assert sample_text(model, vocab, "ab", 0) == ""
+
+
+def test_temperature_sharpens_and_flattens():
+    probs = np.array([0.0, 0.6, 0.3, 0.1])
+    model = ConstantModel(probs)
+    vocab = CharVocab("abc")
+    cold = sample_text(model, vocab, "a", 300, temperature=0.05, rng=0)
+    assert cold == "a" * 300
+    hot = sample_text(model, vocab, "a", 3000, temperature=1.0, rng=0)
+    shares = [hot.count(c) / 3000 for c in "abc"]
+    np.testing.assert_allclose(shares, [0.6, 0.3, 0.1], atol=0.03)
+    flat = sample_text(model, vocab, "a", 3000, temperature=50.0, rng=0)
+    assert min(flat.count(c) for c in "abc") > 900
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"temperature": 0}, ValueError, "temperature must be a finite number > 0"),
+        ({"temperature": -1.0}, ValueError, "temperature must be a finite number > 0"),
+        ({"temperature": float("nan")}, ValueError, "temperature must be a finite number > 0"),
+        ({"temperature": "hot"}, TypeError, "temperature must be a number"),
+        ({"seed_text": ""}, ValueError, "seed_text is empty"),
+        ({"seed_text": "abz!"}, ValueError, r"does not know: \['!', 'z'\]"),
+        ({"n_chars": -1}, ValueError, "n_chars must be >= 0"),
+        ({"n_chars": 2.0}, TypeError, "n_chars must be an int"),
+        ({"rng": "seed"}, TypeError, "rng must be a numpy Generator"),
+        ({"vocab": {"a": 1}}, TypeError, "vocab must be a CharVocab"),
+    ],
+)
+def test_sampler_bad_arguments(kwargs, error, match):
+    args = {
+        "model": ConstantModel(np.full(4, 0.25)),
+        "vocab": CharVocab("abc"),
+        "seed_text": "ab",
+        "n_chars": 3,
+    }
+    args.update(kwargs)
+    with pytest.raises(error, match=match):
+        sample_text(**args)
+
+
+def test_sampler_rejects_a_model_with_the_wrong_vocabulary_size():
+    with pytest.raises(ValueError, match="distribution over the 4 ids"):
+        sample_text(ConstantModel(np.full(7, 1 / 7)), CharVocab("abc"), "a", 2)
+
+
+def test_the_traced_predictor_does_not_keep_a_model_alive(tiny_keras_model):
+    import gc
+
+    import keras
+
+    model = keras.models.clone_model(tiny_keras_model[0])
+    sample_text(model, tiny_keras_model[1], "ab", 3, rng=0)
+    assert model in text._PREDICTORS
+    before = len(text._PREDICTORS)
+    del model
+    gc.collect()
+    assert len(text._PREDICTORS) == before - 1

@@ -70,29 +70,20 @@ def _build_recurrent_model(cell: str, units: int, seed: int) -> Any:
     )
 
 
-def _reference_gradient_norms(model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _reference_gradient_norms(
+    model: Any, x: np.ndarray, y: np.ndarray, *, broadcast_bug: bool = False
+) -> np.ndarray:
     """‖∂loss/∂x_t‖ for every time step t, the loss being the batch MSE of ``model(x)`` vs ``y``.
 
     The norm is taken over the batch and feature axes together, so the result has one value
-    per time step (shape ``(length,)``), in the order of the input.
+    per time step (shape ``(length,)``), in the order of the input. With ``broadcast_bug`` the
+    targets keep shape (n,), the classic mistake: (n, 1) minus (n,) broadcasts to an (n, n) loss.
     """
     import tensorflow as tf
 
     inputs = tf.convert_to_tensor(x, dtype=tf.float32)
-    targets = tf.convert_to_tensor(np.reshape(y, (-1, 1)), dtype=tf.float32)
-    with tf.GradientTape() as tape:
-        tape.watch(inputs)
-        loss = tf.reduce_mean(tf.square(model(inputs) - targets))
-    grad = tape.gradient(loss, inputs).numpy().astype(np.float64)
-    return np.sqrt(np.sum(grad**2, axis=(0, 2)))
-
-
-def _broadcast_bug_norms(model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The curve of the classic mistake ``model(x)`` (n, 1) minus ``y`` (n,) → an (n, n) loss."""
-    import tensorflow as tf
-
-    inputs = tf.convert_to_tensor(x, dtype=tf.float32)
-    targets = tf.convert_to_tensor(np.reshape(y, (-1,)), dtype=tf.float32)
+    target_shape = (-1,) if broadcast_bug else (-1, 1)
+    targets = tf.convert_to_tensor(np.reshape(y, target_shape), dtype=tf.float32)
     with tf.GradientTape() as tape:
         tape.watch(inputs)
         loss = tf.reduce_mean(tf.square(model(inputs) - targets))
@@ -176,7 +167,7 @@ def _judge_curve(gradient_norm_curve: Any, model: Any, x: np.ndarray, y: np.ndar
             "your curve runs backwards: return it in the order of the input's time steps "
             "(index t, the last step is lag 0); the plot turns t into the lag"
         )
-    if close(got, _broadcast_bug_norms(model, x, y)):
+    if close(got, _reference_gradient_norms(model, x, y, broadcast_bug=True)):
         raise Hint(
             "the loss compares model(x), shape (n, 1), with y, shape (n,): that broadcasts to "
             "an (n, n) matrix. Reshape y to (n, 1) (or use model(x)[:, 0]) before subtracting"

@@ -103,6 +103,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if session.exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        # "no tests ran" must never look like a result: fail loudly instead of exit status 5
+        sys.stderr.write("error: no test was collected; check testpaths and the -m/-k filters\n")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return
     tried = _NETWORK_LOG.read_text(encoding="utf-8") if _NETWORK_LOG.exists() else ""
     if (tried or _over_budget()) and session.exitstatus == 0:
         session.exitstatus = 1

@@ -193,3 +193,14 @@ def test_public_functions_have_docstrings_with_examples():
             elif ">>>" not in doc:
                 missing.append(f"{name}.{attr}: the docstring has no example (>>>)")
     assert not missing, "\n".join(missing)
+
+
+def test_no_tests_collected_is_a_failure_not_exit_status_5(tmp_path):
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-m", "no_such_marker", "-q", "tests/test_source.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "no test was collected" in run.stderr

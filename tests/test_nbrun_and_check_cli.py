@@ -85,9 +85,10 @@ def test_check_reports_each_exercise_and_continues_past_errors(tmp_path):
     assert "0 of 1 exercises passed." in text
 
 
-def _check_cli(path):
+def _cli(*args):
+    """Run ``python -m course_utils *args`` and return the completed process."""
     return subprocess.run(
-        [sys.executable, "-m", "course_utils", "check", str(path)],
+        [sys.executable, "-m", "course_utils", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=180,
@@ -97,7 +98,7 @@ def _check_cli(path):
 @pytest.mark.slow
 def test_check_command_line(tmp_path):
     passing = make_notebook(tmp_path / "00_ok_exercises.ipynb", LEARNER_NOTEBOOK[:4])
-    run = _check_cli(passing)
+    run = _cli("check", passing)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "✅ Exercise 0.1 passed" in run.stdout
     assert "1 of 1 exercises passed." in run.stdout
@@ -111,7 +112,7 @@ def test_check_command_line(tmp_path):
             ("code", "cu.checks.ex_00_1(scale)"),
         ],
     )
-    run = _check_cli(stub)
+    run = _cli("check", stub)
     assert run.returncode == 1
     assert "❌ Exercise 0.1: not done yet" in run.stdout
     assert "0 of 1 exercises passed." in run.stdout
@@ -124,27 +125,18 @@ def test_check_command_line(tmp_path):
             ("code", "cu.checks.ex_00_1(value)"),
         ],
     )
-    run = _check_cli(unrun)
+    run = _cli("check", unrun)
     assert run.returncode == 1
     assert "❌ Exercise 0.1: not checked: the check cell raised NameError" in run.stdout
 
-    missing = subprocess.run(
-        [sys.executable, "-m", "course_utils", "check", str(tmp_path / "nope.ipynb")],
-        capture_output=True,
-        text=True,
-    )
+    missing = _cli("check", tmp_path / "nope.ipynb")
     assert missing.returncode == 2 and "no notebook at" in missing.stderr
 
 
 @pytest.mark.slow
 def test_execute_stores_a_clean_executed_notebook_and_refuses_a_failing_one(tmp_path):
     good = make_notebook(tmp_path / "good.ipynb", [("code", "print(6 * 7)")])
-    run = subprocess.run(
-        [sys.executable, "-m", "course_utils", "execute", str(good)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _cli("execute", good)
     assert run.returncode == 0, run.stderr
     nb = read_notebook(good)
     assert nb.cells[0].outputs[0].text == "42\n"
@@ -153,11 +145,6 @@ def test_execute_stores_a_clean_executed_notebook_and_refuses_a_failing_one(tmp_
 
     bad = make_notebook(tmp_path / "bad.ipynb", [("code", "1 / 0")])
     before = bad.read_bytes()
-    run = subprocess.run(
-        [sys.executable, "-m", "course_utils", "execute", str(bad)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _cli("execute", bad)
     assert run.returncode == 1 and "FAILED, not stored" in run.stderr
     assert bad.read_bytes() == before

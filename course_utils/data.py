@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 
 
-def _as_generator(rng: np.random.Generator | int | None, name: str = "rng") -> np.random.Generator:
+def _as_generator(rng: np.random.Generator | int, name: str = "rng") -> np.random.Generator:
     """Accept a NumPy ``Generator`` or an int seed; anything else is a ``TypeError``."""
     if isinstance(rng, np.random.Generator):
         return rng

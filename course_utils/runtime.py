@@ -54,7 +54,6 @@ def filter_native_stderr(pattern: re.Pattern[bytes] = KNOWN_NATIVE_NOISE) -> boo
     warnings and tracebacks are untouched; native lines that do not match pass through
     unchanged. Returns ``False`` (and does nothing) if a filter is already installed.
 
-    >>> import re
     >>> bool(KNOWN_NATIVE_NOISE.search(b"E0000 00:00:1.2 5 node_def_util.cc:682] NodeDef "
     ...                                  b"mentions attribute use_unbounded_threadpool which"))
     True

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from course_utils.data import _positive_int
+
 #: The standard-library modules whose docstrings make the default corpus, in this order. They are
 #: plain library modules: importing them prints nothing and opens no window or connection (no
 #: ``this``, ``antigravity``, ``tkinter``, ``turtle`` or ``idlelib``). A module that does not
@@ -299,14 +301,8 @@ def next_char_windows(
         raise ValueError(f"ids must be 1-D, got shape {array.shape}")
     if array.size and not np.issubdtype(array.dtype, np.integer):
         raise TypeError(f"ids must be integers, got dtype {array.dtype}")
-    for name, value in (("length", length), ("stride", stride)):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < 1:
-            raise ValueError(f"{name} must be >= 1, got {value}")
-    stride = length if stride is None else int(stride)
+    length = _positive_int(length, "length")
+    stride = length if stride is None else _positive_int(stride, "stride")
     if array.size < length + 1:
         raise ValueError(f"ids has {array.size} items: need at least length + 1 = {length + 1}")
     windows = np.lib.stride_tricks.sliding_window_view(array, length + 1)[::stride]
@@ -343,10 +339,7 @@ def ngram_bits_per_char(train_text: str, test_text: str, order: int, alpha: floa
         ValueError: an empty text, ``order`` < 1 or ``alpha`` <= 0.
     """
     _check_texts(train_text, test_text)
-    if isinstance(order, bool) or not isinstance(order, int):
-        raise TypeError(f"order must be an int, got {type(order).__name__}")
-    if order < 1:
-        raise ValueError(f"order must be >= 1, got {order}")
+    order = _positive_int(order, "order")
     if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not alpha > 0:
         raise ValueError(f"alpha must be a number > 0, got {alpha!r}")
     context = order - 1
@@ -493,10 +486,7 @@ def sample_text(
     unknown = vocab.unknown_chars(seed_text)
     if unknown:
         raise ValueError(f"seed_text has characters the vocabulary does not know: {unknown}")
-    if isinstance(n_chars, bool) or not isinstance(n_chars, int):
-        raise TypeError(f"n_chars must be an int, got {type(n_chars).__name__}")
-    if n_chars < 0:
-        raise ValueError(f"n_chars must be >= 0, got {n_chars}")
+    n_chars = _positive_int(n_chars, "n_chars", minimum=0)
     if isinstance(context, bool) or not isinstance(context, int) or context < 1:
         raise ValueError(f"context must be an int >= 1, got {context!r}")
     if not isinstance(rng, np.random.Generator):

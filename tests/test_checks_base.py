@@ -77,7 +77,7 @@ def test_results_are_appended_to_the_report_file(tmp_path, monkeypatch):
     ex_00_9(_stub)
     lines = [json.loads(line) for line in report.read_text().splitlines()]
     assert [entry["passed"] for entry in lines] == [True, False]
-    assert lines[0] == {"exercise": "0.9", "passed": True, "message": ""}
+    assert lines[0] == {"exercise": "0.9", "passed": True, "message": "", "seed": None}
 
 
 def test_exercise_numbers_come_from_the_function_name():
@@ -189,3 +189,117 @@ def test_ex_00_1(answer, passed, message):
     result = cu.checks.ex_00_1.evaluate(answer)
     assert result.passed is passed
     assert message in result.line()
+
+
+# --- the protocol's defences (issue 15): fresh draws, seeds, one-line hints ------------------
+
+
+@exercise_check
+def ex_00_7(double, *, rng):
+    """A toy check with a random draw: double(x) must return 2 * x for x it draws."""
+    x = rng.normal(size=int(rng.integers(3, 9)))
+    got = as_array(call_learner(double, x.copy()), "double(x)", shape=x.shape)
+    if not np.allclose(got, 2 * x):
+        raise Hint("double(x) should return 2 * x")
+
+
+def test_a_check_with_rng_draws_new_inputs_on_every_call():
+    seen = []
+
+    def spy(x):
+        seen.append(x.copy())
+        return 2 * x
+
+    for _ in range(3):
+        assert ex_00_7.evaluate(spy).passed
+    assert len({tuple(x) for x in seen}) == 3, "three calls, three different draws"
+
+
+def test_a_memoriser_passes_once_and_fails_the_next_draw_with_its_seed():
+    memory = {}
+
+    def memoriser(x):
+        memory.setdefault("answer", 2 * x)
+        return memory["answer"]
+
+    assert ex_00_7.evaluate(memoriser, seed=1).passed
+    result = ex_00_7.evaluate(memoriser, seed=2)
+    assert not result.passed and result.seed == 2
+    assert "[seed=2 repeats this draw]" in result.line()
+
+
+def test_the_same_seed_repeats_the_same_draw():
+    seen = []
+
+    def spy(x):
+        seen.append(x.copy())
+        return 2 * x
+
+    ex_00_7.evaluate(spy, seed=11)
+    ex_00_7.evaluate(spy, seed=11)
+    np.testing.assert_array_equal(seen[0], seen[1])
+    assert "seed must be an int" in ex_00_7.evaluate(spy, seed="x").message
+    assert "seed must be an int" in ex_00_7.evaluate(spy, seed=-1).message
+
+
+def test_not_done_lines_carry_no_seed():
+    result = ex_00_7.evaluate(_stub, seed=5)
+    assert result.seed is None and "not done yet" in result.line()
+    assert "seed=" not in result.line()
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (lambda a, b: __import__("sys").exit(), "called exit() or sys.exit()"),
+        (lambda a: a, "cannot be called as <lambda>(x1, x2): it takes (a)"),
+        (lambda a, b: "42", "should be a number, got a str"),
+        (lambda a, b: np.int64(13), "you added the numbers"),
+        (lambda a, b: 2.0**5000, "raised OverflowError"),
+    ],
+)
+def test_wrong_answers_get_their_own_one_line_hint(answer, message):
+    result = ex_00_9.evaluate(answer)
+    assert not result.passed
+    assert message in result.message
+    assert "\n" not in result.message and "Run the exercise cell again" not in result.message
+
+
+def test_long_errors_are_cut_to_one_line():
+    def verbose(a, b):
+        raise ValueError("Exception encountered when calling X\nshape mismatch\n" + "x" * 900)
+
+    message = ex_00_9.evaluate(verbose).message
+    assert "ValueError: shape mismatch" in message and len(message) < 250
+
+
+def test_calling_a_check_with_the_wrong_arguments_is_one_line():
+    result = ex_00_9.evaluate()
+    assert not result.passed and "called with the wrong arguments" in result.message
+
+
+def test_done_and_attempt(capsys):
+    assert not base.done(_stub) and not base.done(None)
+    assert base.done(lambda: 1) and base.done(len)
+    assert base.attempt(_stub, exercise="0.9") is None
+    assert "finish exercise 0.9 first" in capsys.readouterr().out
+    assert base.attempt(lambda: [][1], exercise="0.9") is None
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "IndexError" in out and "Traceback" not in out
+    assert base.attempt(lambda x: x + 1, 1, exercise="0.9") == 2
+
+
+def test_model_helpers_refuse_mutation_and_name_bad_shapes():
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    before = base.snapshot_weights(model)
+    assert base.model_outputs(model, np.ones((4, 3)), trained=False).shape == (4, 2)
+    base.require_weights_unchanged(model, before)
+    model.layers[-1].kernel.assign(np.zeros((3, 2)))
+    with pytest.raises(Hint, match="changed the model's weights"):
+        base.require_weights_unchanged(model, before)
+    with pytest.raises(Hint, match=r"could not take inputs of shape \(4, 5\)"):
+        base.model_outputs(model, np.ones((4, 5)), trained=False)
+    with pytest.raises(Hint, match=r"should be a keras\.Model"):
+        base.model_outputs("model", np.ones((4, 3)))

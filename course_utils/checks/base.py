@@ -6,16 +6,26 @@ raises :class:`Hint` with a specific, learner-facing message when the answer is 
 decorator turns that into one printed line, ``✅ Exercise 3.1 passed`` or ``❌ Exercise 3.1: ...``,
 never a traceback, and records the result for ``python -m course_utils check``.
 
+The rules a check follows (CONTRIBUTING.md, "A check"): it judges the learner's *code* (a function,
+a builder or a model), never a number the learner typed; it draws fresh inputs on every call from
+the ``rng`` the decorator hands it, and a failing line names the seed that reproduces it; a hint
+never reveals the expected value for the inputs it judges; references are computed before the
+learner's code can touch the objects it is given.
+
 Introduced in ``notebooks/00_setup_and_tour.ipynb``.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import math
+import numbers
 import os
 import re
+import secrets
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -48,6 +58,9 @@ class CheckResult:
     exercise: str
     passed: bool
     message: str = ""
+    #: The seed of the check's random draw when it failed on a draw (``None`` otherwise):
+    #: ``cu.checks.ex_N_M(..., seed=seed)`` repeats exactly that check.
+    seed: int | None = None
 
     def line(self) -> str:
         """The one line a learner sees.
@@ -56,12 +69,15 @@ class CheckResult:
         '✅ Exercise 3.1 passed'
         >>> CheckResult("3.1", False, "the output has shape (5,), expected (5, 1)").line()
         '❌ Exercise 3.1: the output has shape (5,), expected (5, 1)'
+        >>> CheckResult("3.1", False, "MSE too high", seed=1234).line()
+        '❌ Exercise 3.1: MSE too high [seed=1234 repeats this draw]'
         """
         if self.passed:
             return f"✅ Exercise {self.exercise} passed" + (
                 f" — {self.message}" if self.message else ""
             )
-        return f"❌ Exercise {self.exercise}: {self.message}"
+        suffix = f" [seed={self.seed} repeats this draw]" if self.seed is not None else ""
+        return f"❌ Exercise {self.exercise}: {self.message}{suffix}"
 
 
 #: The latest result of every check run in this Python process, by exercise number ("3.1").
@@ -90,12 +106,34 @@ def _record(result: CheckResult) -> None:
             handle.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
 
 
+def fresh_seed() -> int:
+    """A new seed for one check's random draw (from the operating system, not NumPy's state).
+
+    >>> 0 <= fresh_seed() < 1_000_000
+    True
+    """
+    return secrets.randbelow(1_000_000)
+
+
+def _takes_rng(func: Callable[..., Any]) -> bool:
+    parameter = inspect.signature(func).parameters.get("rng")
+    return parameter is not None and parameter.kind in (
+        inspect.Parameter.KEYWORD_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    )
+
+
 def exercise_check(func: Callable[..., str | None]) -> Callable[..., None]:
     """Turn ``func`` (named ``ex_NN_M``) into a learner-facing check.
 
     ``func`` returns ``None`` or a short detail on success and raises :class:`Hint` on a wrong
     answer. The wrapped check prints one line and returns ``None`` (so a notebook shows the line
     once); ``check.evaluate(...)`` returns the :class:`CheckResult` without printing, for tests.
+
+    If ``func`` has a parameter ``rng``, every call draws a fresh seed and passes
+    ``rng=np.random.default_rng(seed)``: the check's inputs change from call to call, so an answer
+    that memorised one draw fails the next. A failing line names the seed, and
+    ``check(..., seed=N)`` repeats that draw exactly.
 
     Example::
 
@@ -107,30 +145,50 @@ def exercise_check(func: Callable[..., str | None]) -> Callable[..., None]:
         ❌ Exercise 0.9: got 41, expected the answer to everything
         >>> ex_00_9.evaluate(42).passed
         True
+        >>> @exercise_check
+        ... def ex_00_8(double, *, rng):
+        ...     x = rng.integers(1, 100)
+        ...     if call_learner(double, x) != 2 * x:
+        ...         raise Hint("double(x) should return 2 * x")
+        >>> ex_00_8(lambda x: x + x, seed=3)
+        ✅ Exercise 0.8 passed
+        >>> ex_00_8(lambda x: 2, seed=3)
+        ❌ Exercise 0.8: double(x) should return 2 * x [seed=3 repeats this draw]
     """
     number = exercise_number(func.__name__)
+    random = _takes_rng(func)
 
-    def evaluate(*args: Any, **kwargs: Any) -> CheckResult:
+    def evaluate(*args: Any, seed: int | None = None, **kwargs: Any) -> CheckResult:
+        drawn: int | None = None
+        if random:
+            if seed is not None and (
+                isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
+            ):
+                return CheckResult(number, False, f"seed must be an int >= 0, got {seed!r}")
+            drawn = fresh_seed() if seed is None else int(seed)
+            kwargs["rng"] = np.random.default_rng(drawn)
         try:
             detail = func(*args, **kwargs)
         except NotDone as exc:
             return CheckResult(number, False, str(exc))
         except Hint as exc:
-            return CheckResult(number, False, str(exc))
+            return CheckResult(number, False, str(exc), drawn)
         except NotImplementedError:
             return CheckResult(number, False, _not_done_message())
+        except TypeError as exc:
+            if _is_call_error(exc):
+                # The check itself was called with the wrong arguments.
+                return CheckResult(number, False, _check_call_message(func, exc))
+            return CheckResult(number, False, _could_not_use(exc), drawn)
         except Exception as exc:
-            return CheckResult(
-                number,
-                False,
-                f"the check could not use your answer ({type(exc).__name__}: {exc}). "
-                "Run the exercise cell again, then this one.",
-            )
+            return CheckResult(number, False, _could_not_use(exc), drawn)
+        except SystemExit:
+            return CheckResult(number, False, _EXIT_MESSAGE)
         return CheckResult(number, True, detail or "")
 
     @functools.wraps(func)
-    def check(*args: Any, **kwargs: Any) -> None:
-        result = evaluate(*args, **kwargs)
+    def check(*args: Any, seed: int | None = None, **kwargs: Any) -> None:
+        result = evaluate(*args, seed=seed, **kwargs)
         _record(result)
         print(result.line())
 
@@ -146,8 +204,76 @@ def _not_done_message() -> str:
     )
 
 
+_EXIT_MESSAGE = (
+    "your code called exit() or sys.exit(), which would stop the notebook: return the result "
+    "instead"
+)
+
+#: The longest error text a hint repeats; longer messages (TensorFlow's) are cut.
+MAX_ERROR_CHARS = 160
+
+
+def short_error(exc: BaseException) -> str:
+    """``Type: first line of the message``, cut to :data:`MAX_ERROR_CHARS` characters.
+
+    TensorFlow's errors span dozens of lines; a hint repeats only their first meaningful line.
+
+    >>> short_error(ValueError("bad shape\\n  long details\\n  more"))
+    'ValueError: bad shape'
+    >>> len(short_error(RuntimeError("x" * 500))) <= 160 + len("RuntimeError: ") + 1
+    True
+    """
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    # Keras wraps layer errors as "Exception encountered when calling X ...": keep what follows.
+    text = next((line for line in lines if not line.startswith("Exception encountered")), "")
+    text = text if text else (lines[0] if lines else "")
+    if len(text) > MAX_ERROR_CHARS:
+        text = text[: MAX_ERROR_CHARS - 1].rstrip() + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _could_not_use(exc: BaseException) -> str:
+    return f"the check could not use your answer ({short_error(exc)})"
+
+
+def _is_call_error(exc: BaseException) -> bool:
+    """A TypeError raised by the call itself (wrong arguments), not inside the function."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return len(frames) <= 1 and "argument" in str(exc)
+
+
+def _check_call_message(func: Callable[..., Any], exc: BaseException) -> str:
+    return (
+        f"the check was called with the wrong arguments: {func.__name__}{_signature(func)} ({exc})"
+    )
+
+
+def _signature(func: Callable[..., Any]) -> str:
+    try:
+        return str(inspect.signature(func)).replace(", *, rng", "").replace("*, rng", "")
+    except (TypeError, ValueError):
+        return "(...)"
+
+
+def _learner_line(exc: BaseException) -> str:
+    """' (line N of your code)' for the deepest frame outside installed packages, or ''."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        name = frame.filename.replace("\\", "/")
+        if "site-packages" in name or "/course_utils/" in name or "<frozen" in name:
+            continue
+        if "ipykernel_" in name or name.startswith("<ipython-input"):
+            return f" (line {frame.lineno} of its cell)"
+        return ""
+    return ""
+
+
 def call_learner(func: Any, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
     """Call the learner's ``func`` and turn any exception it raises into a :class:`Hint`.
+
+    The hint names the learner's mistake in one line: the stub's ``NotImplementedError`` means
+    "not done yet"; a call with the wrong arguments names the call; ``sys.exit()`` is refused;
+    any other exception is repeated in one short line (its type and the first line of its
+    message).
 
     >>> call_learner(lambda x: x + 1, 1)
     2
@@ -155,6 +281,12 @@ def call_learner(func: Any, *args: Any, what: str | None = None, **kwargs: Any) 
     Traceback (most recent call last):
     ...
     course_utils.checks.base.Hint: expected a function, got None (did you run the exercise cell?)
+    >>> def f(x):
+    ...     return x
+    >>> call_learner(f, 1, 2)
+    Traceback (most recent call last):
+    ...
+    course_utils.checks.base.Hint: your function f cannot be called as f(x1, x2): it takes (x)
     """
     name = what or f"your function {getattr(func, '__name__', '')}".rstrip()
     if not callable(func):
@@ -163,8 +295,71 @@ def call_learner(func: Any, *args: Any, what: str | None = None, **kwargs: Any) 
         return func(*args, **kwargs)
     except NotImplementedError as exc:
         raise NotDone(_not_done_message()) from exc
+    except TypeError as exc:
+        if _is_call_error(exc):
+            call = ", ".join([f"x{i + 1}" for i in range(len(args))] + [f"{k}=..." for k in kwargs])
+            fname = getattr(func, "__name__", "function")
+            raise Hint(
+                f"{name} cannot be called as {fname}({call}): it takes {_signature(func)}"
+            ) from exc
+        raise Hint(f"{name} raised {short_error(exc)}{_learner_line(exc)}") from exc
     except Exception as exc:
-        raise Hint(f"{name} raised {type(exc).__name__}: {exc}") from exc
+        raise Hint(f"{name} raised {short_error(exc)}{_learner_line(exc)}") from exc
+    except SystemExit as exc:
+        raise Hint(_EXIT_MESSAGE) from exc
+
+
+def done(obj: Any) -> bool:
+    """Whether ``obj`` looks like a finished answer: not ``None`` and not the exercise's stub.
+
+    It does not run anything: a function counts as unfinished when its own code still holds the
+    stub's ``raise NotImplementedError("Exercise N.M: ...")``. Given cells use it to skip a
+    demonstration that needs the learner's answer (see also :func:`attempt`).
+
+    >>> def stub(x):
+    ...     raise NotImplementedError("Exercise 3.1: replace this line with your code")
+    >>> done(stub), done(None), done(len), done(lambda x: x)
+    (False, False, True, True)
+    """
+    if obj is None:
+        return False
+    code = getattr(obj, "__code__", None)
+    if code is None:
+        return True
+    return not any(
+        isinstance(const, str) and "replace this line with your code" in const
+        for const in code.co_consts
+    )
+
+
+def attempt(func: Any, *args: Any, exercise: str, **kwargs: Any) -> Any:
+    """Run the learner's ``func`` in a *given* cell; ``None`` and one printed line if it can't.
+
+    For a demonstration cell that needs the learner's answer: an unfinished exercise prints
+    "finish exercise N.M first"; a function that raises prints the one-line reason (the check
+    cell says more). Either way the notebook goes on (no traceback), as "Run All" needs.
+
+    >>> def stub():
+    ...     raise NotImplementedError("Exercise 3.1: replace this line with your code")
+    >>> attempt(stub, exercise="3.1") is None
+    ⏳ finish exercise 3.1 first: its cell still raises NotImplementedError
+    True
+    >>> attempt(lambda: 1 / 0, exercise="3.1") is None
+    ⚠️ exercise 3.1: your function <lambda> raised ZeroDivisionError: division by zero
+    True
+    >>> attempt(lambda: 7, exercise="3.1")
+    7
+    """
+    if func is None or not done(func):
+        print(f"⏳ finish exercise {exercise} first: its cell still raises NotImplementedError")
+        return None
+    try:
+        return call_learner(func, *args, **kwargs)
+    except NotDone:
+        print(f"⏳ finish exercise {exercise} first: its cell still raises NotImplementedError")
+    except Hint as exc:
+        print(f"⚠️ exercise {exercise}: {exc}")
+    return None
 
 
 def _describe(value: Any) -> str:
@@ -233,15 +428,25 @@ def require_close(
 def require_number(value: Any, what: str) -> float:
     """Return ``value`` as a finite float, or raise a :class:`Hint`.
 
+    Python and NumPy numbers (and 0-d arrays or tensors) are accepted; strings are not, even
+    ``"2.0"``: a check judges numbers the learner's code computed, not text.
+
     >>> require_number(3, "best window")
     3.0
+    >>> require_number(np.float32(0.5), "alpha")
+    0.5
+    >>> require_number("2.0", "alpha")
+    Traceback (most recent call last):
+    ...
+    course_utils.checks.base.Hint: alpha should be a number, got a str
     """
-    if isinstance(value, bool) or value is None:
+    if hasattr(value, "numpy") and callable(value.numpy):
+        value = value.numpy()
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise Hint(f"{what} should be a number, got {_describe(value)}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise Hint(f"{what} should be a number, got {_describe(value)}") from exc
+    number = float(value)
     if not math.isfinite(number):
         raise Hint(f"{what} is {number}, expected a finite number")
     return number
@@ -276,3 +481,72 @@ def require_keras_model(model: Any, what: str = "your model", *, trained: bool =
         if int(optimizer.iterations.numpy()) == 0:
             raise Hint(f"{what} has not been trained: call model.fit(...) before the check")
     return model
+
+
+def snapshot_weights(model: Any) -> list[np.ndarray]:
+    """Copies of a Keras model's weights, taken before learner code gets the model.
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> [w.shape for w in snapshot_weights(model)]
+    [(2, 1), (1,)]
+    """
+    return [np.array(w, copy=True) for w in model.get_weights()]
+
+
+def require_weights_unchanged(
+    model: Any, snapshot: list[np.ndarray], what: str = "your function"
+) -> None:
+    """Raise a :class:`Hint` if ``model``'s weights differ from ``snapshot``.
+
+    A learner's function that is given a model must only read it; one that sets weights (to
+    make the model agree with whatever it returns) is refused.
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> before = snapshot_weights(model)
+    >>> require_weights_unchanged(model, before)
+    >>> model.set_weights([w * 0 for w in before])
+    >>> require_weights_unchanged(model, before)
+    Traceback (most recent call last):
+    ...
+    course_utils.checks.base.Hint: your function changed the model's weights: it must only read them
+    """
+    now = model.get_weights()
+    if len(now) != len(snapshot) or any(
+        a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(now, snapshot, strict=False)
+    ):
+        raise Hint(f"{what} changed the model's weights: it must only read them")
+
+
+def model_outputs(
+    model: Any, x: Any, what: str = "your model", *, trained: bool = True
+) -> np.ndarray:
+    """Run a learner's Keras ``model`` on ``x`` and return its outputs as a float64 array.
+
+    Calls ``model(x, training=False)`` (no ``predict``: no progress bar, and no retracing warning
+    when a check runs many times); any error becomes a one-line :class:`Hint` naming the input
+    shape the model could not take.
+
+    >>> import keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model_outputs(model, np.ones((3, 2)), trained=False).shape
+    (3, 1)
+    >>> model_outputs(model, np.ones((3, 5)), trained=False)
+    Traceback (most recent call last):
+    ...
+    course_utils.checks.base.Hint: your model could not take inputs of shape (3, 5): ...
+    """
+    require_keras_model(model, what, trained=trained)
+    array = np.asarray(x)
+    if array.dtype.kind == "f":
+        array = array.astype(np.float32)
+    try:
+        out = model(array, training=False)
+    except Exception as exc:
+        raise Hint(
+            f"{what} could not take inputs of shape {array.shape}: {short_error(exc)}"
+        ) from exc
+    if isinstance(out, list | tuple):
+        raise Hint(f"{what} returns {len(out)} outputs; the exercise asks for one")
+    return as_array(out, f"the output of {what}")

@@ -4,6 +4,10 @@ It sits in the repository root so that it applies to notebooks/ and solutions/ a
 pytest is given a single notebook.
 
 - TensorFlow's environment is set before anything imports it (here and in notebook kernels).
+- On x86-64 the suite runs with ``ONEDNN_MAX_CPU_ISA=AVX2`` (unless already set): on an AVX-512
+  machine it makes TensorFlow compute like the AVX2-only laptops most learners have, with other
+  floating-point results. Notebooks are *stored* with the native instruction set
+  (``make execute``) and *tested* under this one, so every assert is proven on two code paths.
 - The suite is offline: a guard in every Python process it starts blocks non-loopback sockets,
   and the session fails if anything tried (see tests/netguard/sitecustomize.py).
 - Notebook cells get the `notebooks` marker (as do tests marked `slow`), so
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import platform
 import sys
 import tempfile
 from collections import defaultdict
@@ -37,6 +42,10 @@ os.environ.update(
 )
 _NETWORK_LOG = Path(tempfile.mkstemp(prefix="lstm-course-network-", suffix=".log")[1])
 os.environ["LSTM_COURSE_NETWORK_LOG"] = str(_NETWORK_LOG)
+#: The instruction set the test tier uses (x86-64 only; the variable means nothing elsewhere).
+TEST_CPU_ISA = "AVX2"
+if platform.machine().lower() in {"x86_64", "amd64"}:
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", TEST_CPU_ISA)
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(GUARD_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
@@ -85,6 +94,11 @@ def _over_budget() -> list[str]:
         for nb in sorted(_durations)
         if _cells_run[nb] == _cells_total[nb] and _durations[nb] > budget_for(nb)
     ]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    isa = os.environ.get("ONEDNN_MAX_CPU_ISA", "native (not an x86-64 machine)")
+    return f"lstm-course: notebooks run with ONEDNN_MAX_CPU_ISA={isa}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:

@@ -1,185 +1,211 @@
 """Checks of lesson 02 (course_utils.checks.ex02): pass on the solution, "not done yet" on the
-stub, a specific hint on plausible wrong answers."""
+stub, a specific hint on plausible wrong answers, and refusal of the usual cheats."""
 
+from pathlib import Path
+
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from course_utils.checks import ex02
 from course_utils.data import adding_problem
+from course_utils.nbrun import read_notebook
 
-
-def solution_curve(model, x, y):
-    import tensorflow as tf
-
-    x = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        loss = tf.reduce_mean(tf.square(model(x)[:, 0] - y))
-    grad = tape.gradient(loss, x).numpy()
-    return np.sqrt((grad**2).sum(axis=(0, 2)))
+ROOT = Path(__file__).resolve().parent.parent
+NOT_DONE = "not done yet"
 
 
 def stub(*args):
-    raise NotImplementedError("Exercise 2.1: replace this line with your code")
-
-
-def fastest_at_init():
-    slopes = ex02._decay_slopes_at_init()
-    return max(slopes, key=slopes.get)
+    raise NotImplementedError("Exercise 2.x: replace this line with your code")
 
 
 # --- exercise 2.1 --------------------------------------------------------------------------------
 
 
-def test_reference_curve_has_one_positive_value_per_step():
-    model = ex02._build_recurrent_model("LSTM", 8, seed=0)
-    x, y = adding_problem(4, 12, np.random.default_rng(0))
-    curve = ex02._reference_gradient_norms(model, x, y)
-    assert curve.shape == (12,)
-    assert np.all(curve > 0)
-    np.testing.assert_allclose(solution_curve(model, x, y), curve, rtol=1e-5)
+def cell_state_gradients(layer, x, *, target="c"):
+    x = tf.convert_to_tensor(x, dtype=tf.float32)
+    h = tf.zeros((x.shape[0], layer.cell.units))
+    c = tf.zeros_like(h)
+    cells = []
+    with tf.GradientTape() as tape:
+        for t in range(x.shape[1]):
+            _, (h, c) = layer.cell(x[:, t], [h, c])
+            cells.append(c)
+        final = tf.reduce_sum(c if target == "c" else h)
+    return np.array([float(tf.norm(g)) for g in tape.gradient(final, cells)])
 
 
-def test_decay_slope():
-    assert ex02.decay_slope(np.logspace(-8, 0, 9)) == pytest.approx(1.0)
-    assert ex02.decay_slope(np.ones(5)) == pytest.approx(0.0, abs=1e-12)
+def test_reference_curve_ends_at_sqrt_batch_units_and_differs_from_the_direct_path():
+    layer = ex02.draw_lstm_layer(np.random.default_rng(0), 5, 1.0)
+    x, _ = adding_problem(4, 20, np.random.default_rng(1))
+    curve = ex02.cell_state_curve(layer, x)
+    assert curve.shape == (20,) and np.all(curve > 0)
+    assert curve[-1] == pytest.approx(np.sqrt(4 * 5), rel=1e-5)
+    np.testing.assert_allclose(cell_state_gradients(layer, x), curve, rtol=1e-5)
+    direct = ex02.forget_gate_product_curve(layer, x)
+    assert direct[-1] == pytest.approx(curve[-1], rel=1e-5)
+    assert not ex02._relative_close(direct, curve), "the direct path must be told apart"
 
 
-def test_all_cells_decay_at_init_and_gru_fastest():
-    slopes = ex02._decay_slopes_at_init()
-    assert set(slopes) == set(ex02.CELLS)
-    assert all(slope > 0 for slope in slopes.values())
-    # the GRU's update gate starts near 0.5, halving the gradient each step: far the steepest
-    assert fastest_at_init() == "GRU"
-    assert slopes["GRU"] > 1.5 * max(slopes["SimpleRNN"], slopes["LSTM"])
+def test_draw_lstm_layer_sets_the_forget_bias_and_follows_its_rng():
+    layer = ex02.draw_lstm_layer(np.random.default_rng(3), 4, 3.0)
+    again = ex02.draw_lstm_layer(np.random.default_rng(3), 4, 3.0)
+    for a, b in zip(layer.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(layer.get_weights()[2][4:8], 3.0)
 
 
-def test_ex_02_1_passes_on_solution():
-    result = ex02.ex_02_1.evaluate(solution_curve, fastest_at_init())
-    assert result.passed, result.message
-    assert "decades" in result.message
+def test_ex_02_1_passes_on_solution_for_several_seeds():
+    for seed in range(4):
+        result = ex02.ex_02_1.evaluate(cell_state_gradients, seed=seed)
+        assert result.passed, (seed, result.message)
 
 
-@pytest.mark.parametrize("answer", ["gru", " GRU ", "Gru"])
-def test_ex_02_1_accepts_spellings_of_the_answer(answer):
-    assert ex02.ex_02_1.evaluate(solution_curve, answer).passed
+def _zeroing(layer, x):
+    curve = cell_state_gradients(layer, x)
+    layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+    return curve
 
 
-def test_ex_02_1_accepts_the_keras_class():
-    import keras
-
-    assert ex02.ex_02_1.evaluate(solution_curve, keras.layers.GRU).passed
+MEMORY = {}
 
 
-def test_ex_02_1_stub_is_not_done():
-    result = ex02.ex_02_1.evaluate(stub, None)
-    assert not result.passed
-    assert result.message.startswith("not done yet")
-
-
-def test_ex_02_1_curve_right_answer_missing():
-    result = ex02.ex_02_1.evaluate(solution_curve, None)
-    assert not result.passed
-    assert "fastest_decay is None" in result.message
-
-
-def test_ex_02_1_wrong_cell():
-    wrong = next(cell for cell in ex02.CELLS if cell != fastest_at_init())
-    result = ex02.ex_02_1.evaluate(solution_curve, wrong)
-    assert not result.passed
-    assert f"{wrong} is not the cell whose curve falls fastest" in result.message
-
-
-def test_ex_02_1_unknown_cell_name():
-    result = ex02.ex_02_1.evaluate(solution_curve, "transformer")
-    assert not result.passed
-    assert "expected one of 'SimpleRNN', 'GRU' or 'LSTM'" in result.message
-
-
-def test_ex_02_1_reversed_curve():
-    result = ex02.ex_02_1.evaluate(lambda m, x, y: solution_curve(m, x, y)[::-1], "GRU")
-    assert not result.passed
-    assert "runs backwards" in result.message
-
-
-def test_ex_02_1_broadcasting_bug():
-    import tensorflow as tf
-
-    def broadcast(model, x, y):
-        x = tf.convert_to_tensor(x)
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            loss = tf.reduce_mean(tf.square(model(x) - y))  # (n, 1) - (n,) → (n, n)
-        return np.sqrt((tape.gradient(loss, x).numpy() ** 2).sum(axis=(0, 2)))
-
-    result = ex02.ex_02_1.evaluate(broadcast, "GRU")
-    assert not result.passed
-    assert "broadcasts" in result.message
-
-
-def test_ex_02_1_sum_instead_of_mean():
-    result = ex02.ex_02_1.evaluate(lambda m, x, y: solution_curve(m, x, y) * x.shape[0], "GRU")
-    assert not result.passed
-    assert "*mean* squared error" in result.message
-
-
-def test_ex_02_1_whole_gradient_returned():
-    def whole(model, x, y):
-        return np.ones_like(x)
-
-    result = ex02.ex_02_1.evaluate(whole, "GRU")
-    assert not result.passed
-    assert "returned the whole gradient" in result.message
-
-
-def test_ex_02_1_per_sequence_curves():
-    result = ex02.ex_02_1.evaluate(lambda m, x, y: np.ones(x.shape[:2]), "GRU")
-    assert not result.passed
-    assert "take the norm over the batch too" in result.message
-
-
-def test_ex_02_1_not_a_function():
-    result = ex02.ex_02_1.evaluate(None, "GRU")
-    assert not result.passed
-    assert "expected a function" in result.message
-
-
-# --- exercise 2.2 (trains small SimpleRNNs: slow) ---------------------------------------------
+def _memoriser(layer, x):
+    return MEMORY.setdefault("curve", cell_state_gradients(layer, x))
 
 
 @pytest.mark.parametrize(
-    ("answer", "match"),
+    ("answer", "hint"),
     [
-        ("20", "got the string"),
-        (12.5, "a lag is a whole number of steps"),
-        (1, "at least 2 steps"),
-        (ex02.MAX_LAG + 1, "does not get anywhere near that far back"),
+        (stub, NOT_DONE),
+        (None, "expected a function, got None"),
+        ([1.0, 0.5], "expected a function, got a list"),
+        (lambda layer, x: cell_state_gradients(layer, x)[::-1], "your curve runs backwards"),
+        (lambda layer, x: cell_state_gradients(layer, x) ** 2, "squared norm"),
+        (lambda layer, x: cell_state_gradients(layer, x, target="h"), "the last *hidden* state"),
+        (lambda layer, x: ex02.cell_state_curve(layer, x, wrt="x"), "with respect to the inputs"),
+        (ex02.forget_gate_product_curve, "the direct path only"),
+        (
+            lambda layer, x: np.concatenate([[1.0], cell_state_gradients(layer, x)]),
+            "not the initial zero state",
+        ),
+        (
+            lambda layer, x: np.tile(cell_state_gradients(layer, x), (x.shape[0], 1)),
+            "not one curve per sequence",
+        ),
+        (lambda layer, x: cell_state_gradients(layer, x) * 1.1, "differs from the check's"),
+        (lambda layer, x: None, "is None"),
+        (_zeroing, "changed the model's weights"),
+        (lambda layer: None, "cannot be called"),
     ],
 )
-def test_ex_02_2_rejects_bad_values_without_training(answer, match):
-    result = ex02.ex_02_2.evaluate(answer)
+def test_ex_02_1_hints(answer, hint):
+    result = ex02.ex_02_1.evaluate(answer, seed=2)
     assert not result.passed
-    assert match in result.message
+    assert hint in result.message, result.message
 
 
-def test_ex_02_2_none_is_not_done():
-    # in the exercise notebook longest_lag stays None while the sweep cell raises the stub
-    result = ex02.ex_02_2.evaluate(None)
+def test_ex_02_1_refuses_a_memoriser_and_names_the_seed():
+    MEMORY.clear()
+    result = ex02.ex_02_1.evaluate(_memoriser, seed=8)
+    assert not result.passed and result.seed == 8
+    assert "[seed=8 repeats this draw]" in result.line()
+
+
+# --- exercise 2.2 --------------------------------------------------------------------------------
+
+
+def train_simple_rnn(
+    x_train,
+    y_train,
+    seed=0,
+    *,
+    units=32,
+    epochs=6,
+    layer=keras.layers.SimpleRNN,
+    learning_rate=3e-3,
+    clipnorm=1.0,
+    loss="mse",
+):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [keras.Input((x_train.shape[1], 2)), layer(units), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm), loss=loss)
+    data = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    batches = data.shuffle(len(x_train), seed=seed).batch(64)
+    model.fit(batches, epochs=epochs, shuffle=False, verbose=0)
+    return model
+
+
+def test_ex_02_2_passes_on_solution():
+    for seed in (0, 1):
+        result = ex02.ex_02_2.evaluate(train_simple_rnn, seed=seed)
+        assert result.passed, (seed, result.message)
+
+
+def _own_data(x_train, y_train, seed=0):
+    # ignores the sequences it is given: trains on data of its own, 40 steps long
+    x, y = adding_problem(4000, 40, np.random.default_rng(0))
+    return train_simple_rnn(x, y, seed)
+
+
+def _untrained(x_train, y_train, seed=0):
+    model = keras.Sequential(
+        [keras.Input((None, 2)), keras.layers.SimpleRNN(32), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(3e-3, clipnorm=1.0), loss="mse")
+    return model
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (stub, NOT_DONE),
+        (10, "expected a function, got a int"),
+        (lambda x, y, seed: None, "is None"),
+        (lambda x, y, seed: 0.05, "should be a keras.Model"),
+        (_untrained, "has not been trained"),
+        (lambda x, y, s: train_simple_rnn(x, y, s, units=16, epochs=1), "has 16 units"),
+        (
+            lambda x, y, s: train_simple_rnn(x, y, s, layer=keras.layers.LSTM, epochs=1),
+            "has a LSTM layer",
+        ),
+        (lambda x, y, s: train_simple_rnn(x, y, s, epochs=1, loss="mae"), "loss='mse'"),
+        (lambda x, y, s: train_simple_rnn(x, y, s, epochs=1, clipnorm=None), "clipnorm=1.0"),
+        (lambda x, y, s: train_simple_rnn(x, y, s, epochs=1, learning_rate=0.1), "learning rate"),
+        (lambda x, y, s: train_simple_rnn(x, y, s, epochs=2), "took 126 training steps"),
+        (lambda x, y: None, "cannot be called"),
+    ],
+)
+def test_ex_02_2_hints(answer, hint):
+    result = ex02.ex_02_2.evaluate(answer, seed=3)
     assert not result.passed
-    assert result.message.startswith("not done yet")
+    assert hint in result.message, result.message
 
 
-@pytest.mark.slow
-def test_ex_02_2_passes_on_the_solution_and_hints_on_wrong_lags():
-    # the solution's sweep (5, 10, 20, 40) finds 10: the budget learns at 10, not at 20
-    result = ex02.ex_02_2.evaluate(10)
-    assert result.passed, result.message
-    assert "at lag 10" in result.message
+def test_ex_02_2_refuses_a_model_trained_on_other_data():
+    result = ex02.ex_02_2.evaluate(_own_data, seed=4)
+    assert not result.passed
+    assert "input" in result.message or "MSE" in result.message or "shape" in result.message
 
-    too_long = ex02.ex_02_2.evaluate(20)  # reuses the cached run at 20
-    assert not too_long.passed
-    assert "at this lag it does not learn the task" in too_long.message
 
-    too_short = ex02.ex_02_2.evaluate(5)  # trains at 5, reuses 10
-    assert not too_short.passed
-    assert "still learns at twice your lag (10 steps" in too_short.message
+# --- the stored notebooks: the solutions pass, the generated stubs are "not done yet" ----------
+
+
+def _functions_of(notebook):
+    namespace = {"np": np, "tf": tf, "keras": keras}
+    for cell in read_notebook(ROOT / notebook).cells:
+        if cell.cell_type == "code" and cell.source.startswith("def "):
+            exec(cell.source, namespace)
+    return namespace
+
+
+def test_checks_on_the_notebooks():
+    solutions = _functions_of("solutions/02_vanishing_gradients_solutions.ipynb")
+    exercises = _functions_of("exercises/02_vanishing_gradients_exercises.ipynb")
+    assert ex02.ex_02_1.evaluate(solutions["cell_state_gradients"], seed=0).passed
+    for check, name in ((ex02.ex_02_1, "cell_state_gradients"), (ex02.ex_02_2, "train_simple_rnn")):
+        result = check.evaluate(exercises[name], seed=0)
+        assert not result.passed and NOT_DONE in result.message

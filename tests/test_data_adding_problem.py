@@ -51,3 +51,23 @@ def test_bad_arguments(kwargs, error, match):
 def test_bad_rng():
     with pytest.raises(TypeError, match="rng must be a numpy Generator"):
         adding_problem(3, 10, rng="seed")
+
+
+@pytest.mark.parametrize(
+    ("rng", "error", "match"),
+    [
+        (-1, ValueError, "rng must be >= 0, got -1"),
+        (np.int64(-3), ValueError, "rng must be >= 0"),
+        (1.5, TypeError, "rng must be a numpy Generator"),
+        ("0", TypeError, "rng must be a numpy Generator"),
+    ],
+)
+def test_bad_seed_is_a_clear_error(rng, error, match):
+    with pytest.raises(error, match=match):
+        adding_problem(5, 10, rng)
+
+
+def test_numpy_integer_seed_accepted():
+    a = adding_problem(3, 6, np.int64(4))
+    b = adding_problem(3, 6, 4)
+    np.testing.assert_array_equal(a[0], b[0])

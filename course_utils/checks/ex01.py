@@ -1,18 +1,27 @@
-"""Checks of lesson 01 (the LSTM gate equations): one LSTM step, one GRU step, the parameter count.
+"""Checks of lesson 01 (the LSTM gate equations).
 
-Each check draws its own random inputs (several shapes, batch sizes 1 and more), runs the
-learner's function on copies of them and compares the result with a reference written from the
-equations (the same as :mod:`course_utils.lstm_numpy`, which the tests verify against Keras).
-When the answer is wrong, the check re-computes the usual mistakes (gate blocks in another order,
-σ and tanh swapped, ``c`` and ``h`` swapped, the bias or a term left out, the GRU's reset gate
-in the wrong place) and names the one the learner's result matches.
+- ``ex_01_1``: one LSTM step *with peephole connections* (Gers & Schmidhuber, 2000), in Keras'
+  weight layout plus a (3, units) array of peephole weights;
+- ``ex_01_2``: one step of Keras' GRU (``reset_after=True``);
+- ``ex_01_3``: the parameter count of a stacked bidirectional LSTM model, judged against
+  ``count_params()`` of models the check builds.
+
+Every call draws fresh shapes and values from the ``rng`` the decorator hands the check, runs
+the learner's function on copies of them and compares the result with a reference written from
+the equations (with zero peepholes it is Keras' LSTM step, which the tests verify against
+:mod:`course_utils.lstm_numpy` and Keras). When the answer is wrong, the check re-computes the
+usual mistakes (gate blocks in another order, σ and tanh swapped, the output gate's peephole
+reading the old cell state, a bidirectional layer counted once, ...) and names the one that
+explains the learner's result; it never shows the expected value for the inputs it judges.
+
+Introduced in ``solutions/01_lstm_gate_equations_solutions.ipynb``.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,9 +30,8 @@ from course_utils.checks.base import Hint, as_array, call_learner, exercise_chec
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
-#: (batch, input_dim, units) of the random cases every step check draws: batch 1 and more,
-#: one unit and several, input_dim different from units so that transposed products fail.
-STEP_CASES = ((1, 3, 2), (4, 2, 5), (3, 1, 1), (2, 6, 4))
+#: How many random cases each step check draws (the first has batch size 1).
+N_STEP_CASES = 4
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -38,7 +46,25 @@ def _close(got: np.ndarray, expected: np.ndarray) -> bool:
     return got.shape == expected.shape and bool(np.allclose(got, expected, rtol=1e-5, atol=1e-6))
 
 
-# --- Exercise 1.1: one LSTM step ---------------------------------------------------------------
+def draw_step_shapes(rng: np.random.Generator, n: int = N_STEP_CASES) -> list[tuple[int, int, int]]:
+    """``n`` random (batch, input_dim, units): batch 1 first, input_dim never equal to units.
+
+    >>> shapes = draw_step_shapes(np.random.default_rng(0))
+    >>> len(shapes), shapes[0][0]
+    (4, 1)
+    >>> all(d != u for _, d, u in shapes)
+    True
+    """
+    shapes = []
+    for k in range(n):
+        batch = 1 if k == 0 else int(rng.integers(2, 6))
+        units = int(rng.integers(1, 7))
+        input_dim = int(rng.choice([d for d in range(1, 8) if d != units]))
+        shapes.append((batch, input_dim, units))
+    return shapes
+
+
+# --- Exercise 1.1: one LSTM step with peephole connections -------------------------------------
 
 
 def lstm_step_variant(
@@ -48,6 +74,7 @@ def lstm_step_variant(
     kernel: np.ndarray,
     recurrent_kernel: np.ndarray,
     bias: np.ndarray,
+    peephole: np.ndarray | None = None,
     *,
     order: str = "ifco",
     gate: Activation = _sigmoid,
@@ -55,10 +82,20 @@ def lstm_step_variant(
     squash: Activation = np.tanh,
     use_bias: bool = True,
     use_recurrent: bool = True,
+    peephole_order: str = "ifo",
+    output_peephole: str = "new",
+    input_peepholes: bool = True,
+    use_peepholes: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One LSTM step; with the defaults it is Keras' step, other arguments make a known mistake.
+    """One LSTM step; with the defaults it is the peephole step of exercise 1.1.
 
-    ``order`` names the gate each column block is read as (Keras: ``"ifco"``).
+    ``peephole`` (3, units) holds the rows p_i, p_f, p_o: the input and forget gates add
+    ``p ⊙ c_prev`` to their pre-activation, the output gate ``p_o ⊙ c_new``. Without
+    ``peephole`` (or with zeros) it is Keras' LSTM step. The other arguments make a known
+    mistake: ``order`` names the gate each column block is read as (Keras: ``"ifco"``),
+    ``peephole_order`` the gate each peephole row is read as, ``output_peephole`` is ``"new"``
+    (right), ``"old"`` (the output gate reads c_prev) or ``"none"``; ``use_peepholes=False``
+    ignores ``peephole``.
 
     >>> rng = np.random.default_rng(0)
     >>> x, h, c = rng.normal(size=(2, 3)), np.zeros((2, 4)), np.zeros((2, 4))
@@ -66,6 +103,9 @@ def lstm_step_variant(
     >>> h1, c1 = lstm_step_variant(x, h, c, k, r, b)
     >>> h1.shape, c1.shape
     ((2, 4), (2, 4))
+    >>> h2, c2 = lstm_step_variant(x, h, c, k, r, b, np.zeros((3, 4)))
+    >>> bool(np.allclose(h1, h2) and np.allclose(c1, c2))
+    True
     """
     units = h.shape[1]
     z = x @ kernel
@@ -74,15 +114,62 @@ def lstm_step_variant(
     if use_bias:
         z = z + bias
     block = {name: z[:, k * units : (k + 1) * units] for k, name in enumerate(order)}
-    i, f, o = gate(block["i"]), gate(block["f"]), gate(block["o"])
+    if peephole is None or not use_peepholes:
+        peephole = np.zeros((3, units))
+    p = {name: peephole[k] for k, name in enumerate(peephole_order)}
+    z_i, z_f, z_o = block["i"], block["f"], block["o"]
+    if input_peepholes:
+        z_i = z_i + p["i"] * c
+        z_f = z_f + p["f"] * c
+    i, f = gate(z_i), gate(z_f)
     g = candidate(block["c"])
     c_new = f * c + i * g
+    if output_peephole == "new":
+        z_o = z_o + p["o"] * c_new
+    elif output_peephole == "old":
+        z_o = z_o + p["o"] * c
+    o = gate(z_o)
     return o * squash(c_new), c_new
 
 
 def _lstm_mistakes() -> list[tuple[dict[str, Any], str]]:
     """Known mistakes of exercise 1.1: variant arguments and the hint for each."""
-    mistakes: list[tuple[dict[str, Any], str]] = []
+    mistakes: list[tuple[dict[str, Any], str]] = [
+        (
+            {"use_peepholes": False},
+            "you left out the peepholes: this is Keras' plain LSTM step. Add p_i ⊙ c_prev and "
+            "p_f ⊙ c_prev to the input and forget gates, p_o ⊙ c_t to the output gate",
+        ),
+        (
+            {"output_peephole": "old"},
+            "the output gate's peephole reads the *new* cell state: o = σ(z_o + p_o ⊙ c_t), "
+            "computed after c_t (the input and forget gates read c_prev)",
+        ),
+        (
+            {"output_peephole": "none"},
+            "the output gate has a peephole too: o = σ(z_o + p_o ⊙ c_t), with the new c_t",
+        ),
+        (
+            {"input_peepholes": False},
+            "the input and forget gates have peepholes too: add p_i ⊙ c_prev and p_f ⊙ c_prev",
+        ),
+        (
+            {"input_peepholes": False, "output_peephole": "old"},
+            "the peepholes are in the wrong places: i and f read c_prev (p_i ⊙ c_prev, "
+            "p_f ⊙ c_prev), o reads the new c_t (p_o ⊙ c_t)",
+        ),
+    ]
+    for perm in itertools.permutations("ifo"):
+        order = "".join(perm)
+        if order != "ifo":
+            mistakes.append(
+                (
+                    {"peephole_order": order},
+                    f"the peephole rows are mixed up: you used them as p_{order[0]}, "
+                    f"p_{order[1]}, p_{order[2]}; row 0 belongs to the input gate, row 1 to "
+                    "the forget gate, row 2 to the output gate",
+                )
+            )
     for perm in itertools.permutations("ifco"):
         order = "".join(perm)
         if order != "ifco":
@@ -133,6 +220,7 @@ def _draw_lstm_case(rng: np.random.Generator, batch: int, input_dim: int, units:
         "kernel": rng.normal(scale=0.8, size=(input_dim, 4 * units)),
         "recurrent_kernel": rng.normal(scale=0.8, size=(units, 4 * units)),
         "bias": rng.normal(size=4 * units),
+        "peephole": rng.normal(size=(3, units)),
     }
 
 
@@ -150,46 +238,46 @@ def _pair(result: Any, what: str, names: tuple[str, str]) -> tuple[Any, Any]:
 
 
 @exercise_check
-def ex_01_1(lstm_step) -> str:
-    """Exercise 1.1: ``lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)``.
+def ex_01_1(lstm_step_peephole, *, rng: np.random.Generator) -> str:
+    """Exercise 1.1: ``lstm_step_peephole(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias,
+    peephole)`` returns ``(h, c)`` of one peephole LSTM step.
 
-    Must return ``(h, c)`` of one LSTM step with Keras' weight layout (gate order i, f, c, o).
-    Judged on random inputs the check draws: four shapes, batch sizes 1 to 4, one and several
-    units.
+    Keras' weight layout (gate order i, f, c, o) plus ``peephole`` of shape (3, units), rows
+    p_i, p_f, p_o. Judged on :data:`N_STEP_CASES` random cases drawn from ``rng`` (shapes and
+    values), against :func:`lstm_step_variant`.
     """
-    rng = np.random.default_rng(101)
-    for batch, input_dim, units in STEP_CASES:
+    for batch, input_dim, units in draw_step_shapes(rng):
         case = _draw_lstm_case(rng, batch, input_dim, units)
-        what = f"lstm_step (batch {batch}, input_dim {input_dim}, units {units})"
-        result = call_learner(lstm_step, *(v.copy() for v in case.values()), what=f"your {what}")
+        args = tuple(case.values())
+        h_ref, c_ref = lstm_step_variant(*args)  # before the learner's code runs
+        what = f"lstm_step_peephole (batch {batch}, input_dim {input_dim}, units {units})"
+        result = call_learner(lstm_step_peephole, *(v.copy() for v in args), what=f"your {what}")
         h_raw, c_raw = _pair(result, f"your {what}", ("h", "c"))
         h = as_array(h_raw, f"h (first value returned by {what})", shape=(batch, units))
         c = as_array(c_raw, f"c (second value returned by {what})", shape=(batch, units))
-        args = tuple(case.values())
-        h_ref, c_ref = lstm_step_variant(*args)
         if _close(h, h_ref) and _close(c, c_ref):
             continue
         if _close(h, c_ref) and _close(c, h_ref):
             raise Hint("you returned (c, h); return the hidden state first: `return h, c`")
-        if _close(c, c_ref) and _close(h, np.tanh(c_ref)):
-            raise Hint("h = o · tanh(c): you forgot to multiply by the output gate o")
         if _close(h, h_ref) and _close(c, case["c_prev"]):
             raise Hint("h is right but you returned the old cell state c_prev; return the new c")
+        if _close(c, c_ref) and _close(h, np.tanh(c_ref)):
+            raise Hint("h = o · tanh(c): you forgot to multiply by the output gate o")
         for kwargs, hint in _lstm_mistakes():
             h_bad, c_bad = lstm_step_variant(*args, **kwargs)
             if _close(h, h_bad) and _close(c, c_bad):
                 raise Hint(hint)
         if _close(c, c_ref):
             raise Hint(
-                f"c is right but h is not (off by up to {np.max(np.abs(h - h_ref)):.3g}): "
-                "h = o · tanh(c) with the new c"
+                "c is right but h is not: h = o · tanh(c_t), where the output gate "
+                "o = σ(z_o + p_o ⊙ c_t) reads the new cell state"
             )
         raise Hint(
-            f"c differs from the reference by up to {np.max(np.abs(c - c_ref)):.3g} "
-            f"(batch {batch}, units {units}); check c = f · c_prev + i · g, with "
-            "z = x_t @ kernel + h_prev @ recurrent_kernel + bias split into i, f, c, o"
+            f"c differs from the reference (batch {batch}, units {units}); check "
+            "c_t = f ⊙ c_prev + i ⊙ g with i = σ(z_i + p_i ⊙ c_prev), f = σ(z_f + p_f ⊙ c_prev) "
+            "and z = x_t @ kernel + h_prev @ recurrent_kernel + bias split into i, f, c, o"
         )
-    return f"matches the reference on {len(STEP_CASES)} random cases (batch 1 to 4)"
+    return f"matches the reference on {N_STEP_CASES} random cases (batch 1 and more)"
 
 
 # --- Exercise 1.2: one GRU step ----------------------------------------------------------------
@@ -300,14 +388,13 @@ def _gru_mistakes() -> list[tuple[dict[str, Any], str]]:
 
 
 @exercise_check
-def ex_01_2(gru_step) -> str:
+def ex_01_2(gru_step, *, rng: np.random.Generator) -> str:
     """Exercise 1.2: ``gru_step(x_t, h_prev, kernel, recurrent_kernel, bias)`` returns ``h``.
 
     One step of Keras' GRU with ``reset_after=True`` (gate order z, r, h; ``bias`` of shape
-    (2, 3·units)). Judged on random inputs the check draws: four shapes, batch sizes 1 to 4.
+    (2, 3·units)). Judged on :data:`N_STEP_CASES` random cases drawn from ``rng``.
     """
-    rng = np.random.default_rng(202)
-    for batch, input_dim, units in STEP_CASES:
+    for batch, input_dim, units in draw_step_shapes(rng):
         case = {
             "x_t": rng.normal(size=(batch, input_dim)),
             "h_prev": rng.normal(scale=0.7, size=(batch, units)),
@@ -315,30 +402,30 @@ def ex_01_2(gru_step) -> str:
             "recurrent_kernel": rng.normal(scale=0.8, size=(units, 3 * units)),
             "bias": rng.normal(size=(2, 3 * units)),
         }
+        args = tuple(case.values())
+        h_ref = gru_step_variant(*args)  # before the learner's code runs
         what = f"gru_step (batch {batch}, input_dim {input_dim}, units {units})"
-        result = call_learner(gru_step, *(v.copy() for v in case.values()), what=f"your {what}")
+        result = call_learner(gru_step, *(v.copy() for v in args), what=f"your {what}")
         if isinstance(result, tuple | list) and len(result) == 2:
             raise Hint(f"your {what} returned two values; a GRU step has one state: return h")
         h = as_array(result, f"the value returned by {what}", shape=(batch, units))
-        args = tuple(case.values())
-        h_ref = gru_step_variant(*args)
         if _close(h, h_ref):
             continue
         for kwargs, hint in _gru_mistakes():
             if _close(h, gru_step_variant(*args, **kwargs)):
                 raise Hint(hint)
         raise Hint(
-            f"h differs from the reference by up to {np.max(np.abs(h - h_ref)):.3g} "
-            f"(batch {batch}, units {units}); compare term by term with the GRU equations"
+            f"h differs from the reference (batch {batch}, units {units}); compare term by "
+            "term with the GRU equations"
         )
-    return f"matches Keras' GRU step on {len(STEP_CASES)} random cases (batch 1 to 4)"
+    return f"matches Keras' GRU step on {N_STEP_CASES} random cases (batch 1 and more)"
 
 
-# --- Exercise 1.3: the parameter count ---------------------------------------------------------
+# --- Exercise 1.3: the parameter count of a stacked bidirectional LSTM model -------------------
 
 
 def lstm_param_count_reference(input_dim: int, units: int) -> int:
-    """Parameters of ``keras.layers.LSTM(units)`` on ``input_dim`` features.
+    """Parameters of ``keras.layers.LSTM(units)`` on ``input_dim`` features (lesson 01).
 
     Four gates, each with an input matrix, a recurrent matrix and a bias:
 
@@ -348,64 +435,141 @@ def lstm_param_count_reference(input_dim: int, units: int) -> int:
     return 4 * (units * (input_dim + units) + units)
 
 
-def _count_mistakes(d: int, u: int) -> list[tuple[int, str]]:
+def build_stacked_bilstm(input_dim: int, units: Sequence[int], outputs: int) -> Any:
+    """The model of exercise 1.3 (not compiled, not trained).
+
+    ``Input((None, input_dim))`` → one ``Bidirectional(LSTM(u))`` per entry of ``units`` (all
+    but the last with ``return_sequences=True``) → ``Dense(outputs)``.
+
+    >>> build_stacked_bilstm(1, [2], 1).count_params()   # 2 · 32 + (4 + 1)
+    69
+    """
+    import keras
+
+    layers: list[Any] = [keras.Input((None, input_dim))]
+    for k, u in enumerate(units):
+        last = k == len(units) - 1
+        layers.append(
+            keras.layers.Bidirectional(
+                keras.layers.LSTM(int(u), return_sequences=not last), name=f"bilstm_{k + 1}"
+            )
+        )
+    layers.append(keras.layers.Dense(outputs, name="head"))
+    return keras.Sequential(layers, name="stacked_bilstm")
+
+
+def stacked_bilstm_count_variant(
+    input_dim: int,
+    units: Sequence[int],
+    outputs: int,
+    *,
+    directions: int = 2,
+    next_input: int = 2,
+    head_input: int = 2,
+    biases_per_gate: int = 1,
+    head: bool = True,
+    head_bias: bool = True,
+    stacked: bool = True,
+) -> int:
+    """The parameter count of :func:`build_stacked_bilstm`'s model; other arguments make a
+    known mistake (``next_input``/``head_input``: how many directions' outputs the next layer
+    and the head read; ``stacked=False`` feeds every layer ``input_dim`` features).
+
+    >>> stacked_bilstm_count_variant(1, [2], 1)
+    69
+    >>> stacked_bilstm_count_variant(1, [2], 1, directions=1, head_input=1)
+    35
+    """
+    total, d = 0, input_dim
+    for u in units:
+        total += directions * 4 * (u * (d + u) + biases_per_gate * u)
+        d = next_input * u if stacked else input_dim
+    if head:
+        total += head_input * units[-1] * outputs + (outputs if head_bias else 0)
+    return total
+
+
+def _stack_mistakes() -> list[tuple[dict[str, Any], str]]:
     return [
-        (4 * u * (d + u), "you forgot the bias: each of the 4 gates has `units` bias values"),
         (
-            u * (d + u) + u,
-            "that is the count of one gate; an LSTM has 4 (i, f, c, o), each with its own weights",
+            {"directions": 1, "next_input": 1, "head_input": 1},
+            "you counted each Bidirectional layer once: it holds two LSTMs (forward and "
+            "backward), each with its own weights",
         ),
         (
-            4 * (u * d + u),
-            "you forgot the recurrent kernel (units × 4·units): the gates also read h_prev",
+            {"next_input": 1, "head_input": 1},
+            "the layer after a Bidirectional one reads both directions, concatenated: its "
+            "input has 2·units features, not units (this applies to the Dense head too)",
         ),
         (
-            4 * (u * (d + u) + 2 * u),
+            {"next_input": 1},
+            "the second Bidirectional layer reads both directions of the first, "
+            "concatenated: its input has 2·units features, not units",
+        ),
+        (
+            {"head_input": 1},
+            "the Dense head reads both directions of the last layer, concatenated: its input "
+            "has 2·units features, not units",
+        ),
+        ({"head": False}, "you forgot the Dense head: (its input size) × outputs + outputs"),
+        ({"head_bias": False}, "you forgot the Dense head's bias (one value per output)"),
+        (
+            {"biases_per_gate": 2},
             "Keras' LSTM has one bias per gate; two biases per gate is the PyTorch/cuDNN count",
         ),
-        (4 * u * (d + u) + u, "the bias has 4·units values (one per gate unit), not units"),
-        (3 * (u * (d + u) + 2 * u), "that is the count of Keras' GRU (3 gate blocks)"),
-        (3 * (u * (d + u) + u), "that is a GRU's count (3 gate blocks); an LSTM has 4"),
         (
-            lstm_param_count_reference(u, d),
-            "input_dim and units are swapped: the kernel is (input_dim, 4·units) and the "
-            "recurrent kernel (units, 4·units)",
+            {"stacked": False},
+            "only the first layer reads the input_dim features; every later layer reads the "
+            "2·units outputs of the layer below",
         ),
-        (4 * (d * d + u * u + u), "the kernel is (input_dim × 4·units), not input_dim²"),
     ]
 
 
-@exercise_check
-def ex_01_3(lstm_param_count) -> str:
-    """Exercise 1.3: ``lstm_param_count(input_dim, units)`` returns an LSTM layer's parameters.
+def _draw_stack_case(rng: np.random.Generator) -> tuple[int, list[int], int]:
+    input_dim = int(rng.integers(1, 11))
+    n_layers = int(rng.integers(1, 4))
+    units = [int(u) for u in rng.integers(3, 41, size=n_layers)]
+    outputs = int(rng.integers(1, 6))
+    return input_dim, units, outputs
 
-    Judged on (input_dim, units) pairs the check draws, against the formula that the tests
-    verify equals ``keras.layers.LSTM(units).count_params()``.
+
+@exercise_check
+def ex_01_3(stacked_bilstm_param_count, *, rng: np.random.Generator) -> str:
+    """Exercise 1.3: ``stacked_bilstm_param_count(input_dim, units, outputs)``.
+
+    The number of parameters of :func:`build_stacked_bilstm`'s model, by formula. Judged on
+    four models the check draws from ``rng`` (1 to 3 layers; at least one of them with 2 or
+    more), against Keras' own ``count_params()`` of each model, computed before the learner's
+    function runs.
     """
-    rng = np.random.default_rng(303)
-    pairs = [(1, 1), (1, 50), *((int(d), int(u)) for d, u in rng.integers(2, 200, size=(4, 2)))]
-    answers: dict[tuple[int, int], float] = {}
-    for d, u in pairs:
-        got_raw = call_learner(lstm_param_count, d, u, what="your lstm_param_count")
-        if isinstance(got_raw, str):
-            raise Hint(f"lstm_param_count({d}, {u}) should be a number, got a str")
-        got = require_number(got_raw, f"lstm_param_count({d}, {u})")
+    cases = [_draw_stack_case(rng) for _ in range(3)]
+    d, _, k = _draw_stack_case(rng)
+    cases.append((d, [int(u) for u in rng.integers(3, 41, size=2)], k))  # always one stack
+    expected = [int(build_stacked_bilstm(*case).count_params()) for case in cases]
+    answers: list[float] = []
+    for (d, units, k), _ in zip(cases, expected, strict=True):
+        shown = f"stacked_bilstm_param_count({d}, {units}, {k})"
+        got_raw = call_learner(
+            stacked_bilstm_param_count, d, list(units), k, what="your stacked_bilstm_param_count"
+        )
+        got = require_number(got_raw, shown)
         if not math.isclose(got, round(got)):
-            raise Hint(
-                f"lstm_param_count({d}, {u}) = {got:g} is not a whole number; a parameter count "
-                "is an integer"
-            )
-        answers[d, u] = got
-    wrong = [(d, u) for (d, u), got in answers.items() if got != lstm_param_count_reference(d, u)]
-    if not wrong:
-        return f"right on {len(pairs)} (input_dim, units) pairs"
-    d, u = wrong[0]
-    shown = f"lstm_param_count({d}, {u}) = {answers[d, u]:g}"
-    # A known mistake is named only if it explains the answers on every pair.
-    for index, (_, hint) in enumerate(_count_mistakes(d, u)):
-        if all(got == _count_mistakes(*pair)[index][0] for pair, got in answers.items()):
+            raise Hint(f"{shown} = {got:g} is not a whole number; a parameter count is an integer")
+        answers.append(got)
+    if all(got == want for got, want in zip(answers, expected, strict=True)):
+        return "matches Keras' count_params() on 4 random models (1 to 3 layers)"
+    index = next(i for i, (g, w) in enumerate(zip(answers, expected, strict=True)) if g != w)
+    d, units, k = cases[index]
+    shown = f"stacked_bilstm_param_count({d}, {units}, {k}) = {answers[index]:g}"
+    # A known mistake is named only if it explains the answers on every model.
+    for kwargs, hint in _stack_mistakes():
+        if all(
+            got == stacked_bilstm_count_variant(*case, **kwargs)
+            for case, got in zip(cases, answers, strict=True)
+        ):
             raise Hint(f"{shown}: {hint}")
     raise Hint(
-        f"{shown}, expected {lstm_param_count_reference(d, u)}: count the kernel, the "
-        "recurrent kernel and the bias of the 4 gates"
+        f"{shown} is not what Keras counts for that model. Count layer by layer: each "
+        "direction of a Bidirectional(LSTM(u)) on d features has 4·(u·(d + u) + u); for "
+        "example input_dim 1, units [2], outputs 1 gives 2·32 + (4·1 + 1) = 69"
     )

@@ -1,37 +1,34 @@
 """Checks of lesson 02 (vanishing gradients and the adding problem).
 
-- ``ex_02_1``: the learner's gradient-norm curve function, judged on GRUs the check builds, and
-  the learner's answer to which of SimpleRNN, GRU and LSTM has the fastest-decaying curve at
-  initialisation (the check measures the three slopes itself).
-- ``ex_02_2``: the longest lag at which a SimpleRNN still learns the adding problem within the
-  fixed budget of :data:`LAG_BUDGET`; the check trains that budget itself at the learner's lag and
-  at twice that lag.
+- ``ex_02_1``: the learner's ``cell_state_gradients(layer, x)``, the curve ‖∂(Σ c_T)/∂c_t‖ of an
+  LSTM layer (how much of the cell state at step t still reaches the last one), judged on LSTM
+  layers with weights the check draws, against a reference computed before the learner's code
+  runs; the layer's weights must be left unchanged.
+- ``ex_02_2``: the learner's ``train_simple_rnn(x_train, y_train, seed)``, which trains the fixed
+  budget of :data:`LAG_BUDGET` on the adding problem; the check hands it training sequences of a
+  short length it draws, checks the model's structure and budget, and judges it on test
+  sequences the learner never saw.
 
 Introduced in ``solutions/02_vanishing_gradients_solutions.ipynb``.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 from typing import Any
 
 import numpy as np
 
 from course_utils.checks.base import (
     Hint,
-    NotDone,
     as_array,
     call_learner,
     exercise_check,
-    require_number,
+    model_outputs,
+    require_keras_model,
+    require_weights_unchanged,
+    snapshot_weights,
 )
-
-#: The recurrent layers exercise 2.1 compares, by their Keras names.
-CELLS = ("SimpleRNN", "GRU", "LSTM")
-
-#: Exercise 2.1's setting for the "which decays fastest" question: models of this width at
-#: initialisation (Keras' default initialisers), on a batch of adding-problem sequences.
-DECAY_SETTING = {"units": 32, "length": 100, "batch": 64, "model_seed": 0, "data_seed": 0}
 
 #: Exercise 2.2's fixed budget: a ``SimpleRNN(units)`` → ``Dense(1)`` model trained with
 #: Adam(learning_rate, clipnorm) on the MSE, ``n_train`` sequences for ``epochs`` epochs at
@@ -50,251 +47,254 @@ LAG_BUDGET = {
 #: below this, less than half the constant guess's 1/6 ≈ 0.167.
 LEARNED_MSE = 0.08
 
-#: The longest lag exercise 2.2 accepts (the check trains at twice the answer).
-MAX_LAG = 100
+#: The sequence lengths ``ex_02_2`` draws: short enough that the budget always learns them.
+CHECK_LENGTHS = (4, 5, 6)
 
 
-def _build_recurrent_model(cell: str, units: int, seed: int) -> Any:
-    """A ``cell(units)`` → ``Dense(1)`` regressor on sequences of 2 features (any length)."""
+# --- Exercise 2.1: how much of c_t reaches c_T ------------------------------------------------
+
+
+def draw_lstm_layer(rng: np.random.Generator, units: int, forget_bias: float) -> Any:
+    """A built ``keras.layers.LSTM(units)`` on 2 features with weights drawn from ``rng``.
+
+    The forget-gate block of the bias is ``forget_bias`` (Keras starts it at 1); no global seed
+    is touched.
+
+    >>> layer = draw_lstm_layer(np.random.default_rng(0), 3, 2.0)
+    >>> [w.shape for w in layer.get_weights()]
+    [(2, 12), (3, 12), (12,)]
+    >>> layer.get_weights()[2][3:6].tolist()
+    [2.0, 2.0, 2.0]
+    """
     import keras
 
-    layers = {
-        "SimpleRNN": keras.layers.SimpleRNN,
-        "GRU": keras.layers.GRU,
-        "LSTM": keras.layers.LSTM,
-    }
-    keras.utils.set_random_seed(seed)
-    return keras.Sequential(
-        [keras.Input((None, 2)), layers[cell](units, name="recurrent"), keras.layers.Dense(1)],
-        name=f"{cell.lower()}_{units}",
-    )
+    layer = keras.layers.LSTM(units, name="probe_lstm")
+    layer.build((None, None, 2))
+    kernel = rng.normal(scale=0.6, size=(2, 4 * units))
+    recurrent = rng.normal(scale=0.9 / math.sqrt(units), size=(units, 4 * units))
+    bias = rng.normal(scale=0.3, size=4 * units)
+    bias[units : 2 * units] = forget_bias
+    layer.set_weights([kernel, recurrent, bias])
+    return layer
 
 
-def _reference_gradient_norms(
-    model: Any, x: np.ndarray, y: np.ndarray, *, broadcast_bug: bool = False
-) -> np.ndarray:
-    """‖∂loss/∂x_t‖ for every time step t, the loss being the batch MSE of ``model(x)`` vs ``y``.
+def cell_state_curve(layer: Any, x: np.ndarray, *, target: str = "c", wrt: str = "c") -> np.ndarray:
+    """‖∂(Σ target_T)/∂wrt_t‖ for every step t of ``x``, the norm over batch and units together.
 
-    The norm is taken over the batch and feature axes together, so the result has one value
-    per time step (shape ``(length,)``), in the order of the input. With ``broadcast_bug`` the
-    targets keep shape (n,), the classic mistake: (n, 1) minus (n,) broadcasts to an (n, n) loss.
+    With the defaults, the reference of exercise 2.1: how strongly the cell state after step t
+    (``layer`` started from zero states) moves the sum of the last cell state. ``target="h"``
+    differentiates the last hidden state instead, ``wrt="x"`` takes the gradient with respect
+    to the inputs (both are known mistakes).
+
+    >>> layer = draw_lstm_layer(np.random.default_rng(0), 3, 1.0)
+    >>> x = np.random.default_rng(1).normal(size=(2, 5, 2))
+    >>> curve = cell_state_curve(layer, x)
+    >>> curve.shape, bool(np.isclose(curve[-1], np.sqrt(2 * 3)))
+    ((5,), True)
     """
     import tensorflow as tf
 
-    inputs = tf.convert_to_tensor(x, dtype=tf.float32)
-    target_shape = (-1,) if broadcast_bug else (-1, 1)
-    targets = tf.convert_to_tensor(np.reshape(y, target_shape), dtype=tf.float32)
+    inputs = tf.convert_to_tensor(np.asarray(x, dtype=np.float32))
+    n, steps = int(inputs.shape[0]), int(inputs.shape[1])
+    units = layer.cell.units
+    h = tf.zeros((n, units))
+    c = tf.zeros((n, units))
+    sources = []
     with tf.GradientTape() as tape:
         tape.watch(inputs)
-        loss = tf.reduce_mean(tf.square(model(inputs) - targets))
-    grad = tape.gradient(loss, inputs).numpy().astype(np.float64)
-    return np.sqrt(np.sum(grad**2, axis=(0, 2)))
+        for t in range(steps):
+            h, (h, c) = layer.cell(inputs[:, t], [h, c])
+            sources.append(c)
+        final = tf.reduce_sum(c if target == "c" else h)
+    if wrt == "x":
+        grad = tape.gradient(final, inputs).numpy().astype(np.float64)
+        return np.sqrt(np.sum(grad**2, axis=(0, 2)))
+    grads = tape.gradient(final, sources)
+    return np.array([float(tf.norm(g)) for g in grads])
 
 
-def decay_slope(curve: np.ndarray) -> float:
-    """How fast a gradient-norm curve falls: decades lost per step of lag (least-squares slope).
+def forget_gate_product_curve(layer: Any, x: np.ndarray) -> np.ndarray:
+    """The direct path alone: ‖∏_{k>t} f_k‖ over batch and units, for every step t.
 
-    >>> float(round(decay_slope(np.array([1e-4, 1e-3, 1e-2, 1e-1])), 6))
-    1.0
+    What ∂(Σ c_T)/∂c_t would be if the gates did not depend on the state (a known mistake, and
+    the approximation the lesson's argument makes).
+
+    >>> layer = draw_lstm_layer(np.random.default_rng(0), 3, 1.0)
+    >>> x = np.random.default_rng(1).normal(size=(2, 5, 2))
+    >>> forget_gate_product_curve(layer, x).shape
+    (5,)
     """
-    curve = np.asarray(curve, dtype=np.float64)
-    lags = np.arange(curve.size)[::-1]
-    slope = np.polyfit(lags, np.log10(curve), 1)[0]
-    return float(-slope)
+    from course_utils.lstm_numpy import lstm_forward, weights_from_keras
+
+    *_, cache = lstm_forward(np.asarray(x), **weights_from_keras(layer), return_cache=True)
+    f = cache["f"]  # (batch, steps, units)
+    steps = f.shape[1]
+    curve = []
+    for t in range(steps):
+        product = np.prod(f[:, t + 1 :, :], axis=1)  # empty product (t = T-1) is 1
+        curve.append(float(np.sqrt(np.sum(product**2))))
+    return np.array(curve)
 
 
-@functools.lru_cache(maxsize=1)
-def _decay_slopes_at_init() -> dict[str, float]:
-    """Decades per step of lag of each cell's curve at initialisation, in :data:`DECAY_SETTING`."""
-    from course_utils.data import adding_problem
-
-    s = DECAY_SETTING
-    x, y = adding_problem(s["batch"], s["length"], np.random.default_rng(s["data_seed"]))
-    slopes = {}
-    for cell in CELLS:
-        model = _build_recurrent_model(cell, s["units"], s["model_seed"])
-        slopes[cell] = decay_slope(_reference_gradient_norms(model, x, y))
-    return slopes
-
-
-def _cell_name(answer: Any) -> str:
-    if answer is None:
-        raise Hint(
-            "fastest_decay is None: set it to the name of the cell whose curve falls fastest, "
-            "one of 'SimpleRNN', 'GRU' or 'LSTM'"
-        )
-    name = getattr(answer, "__name__", answer)
-    if not isinstance(name, str):
-        raise Hint(
-            f"fastest_decay should be a string ('SimpleRNN', 'GRU' or 'LSTM'), "
-            f"got a {type(answer).__name__}"
-        )
-    by_key = {cell.lower(): cell for cell in CELLS}
-    key = name.strip().lower().replace(" ", "").replace("-", "").replace("_", "")
-    key = {"rnn": "simplernn", "vanillarnn": "simplernn"}.get(key, key)
-    if key not in by_key:
-        raise Hint(f"fastest_decay is {answer!r}; expected one of 'SimpleRNN', 'GRU' or 'LSTM'")
-    return by_key[key]
-
-
-def _judge_curve(gradient_norm_curve: Any, model: Any, x: np.ndarray, y: np.ndarray) -> None:
-    length = x.shape[1]
-    what = f"gradient_norm_curve(model, x, y) for x of shape {x.shape}"
-    got_raw = call_learner(gradient_norm_curve, model, x.copy(), y.copy())
-    if got_raw is not None:
-        shape = np.shape(got_raw.numpy() if hasattr(got_raw, "numpy") else got_raw)
-        if shape == x.shape:
-            raise Hint(
-                f"{what} returned the whole gradient, shape {shape}: reduce it to one norm per "
-                "time step, over the batch and feature axes together, e.g. "
-                "np.sqrt((grad**2).sum(axis=(0, 2)))"
-            )
-        if len(shape) == 2 and shape[1] == length:
-            raise Hint(
-                f"{what} has shape {shape}: take the norm over the batch too (one number per "
-                "time step), not one curve per sequence"
-            )
-    got = as_array(got_raw, what, shape=(length,))
-    expected = _reference_gradient_norms(model, x, y)
-
-    def close(a: np.ndarray, b: np.ndarray) -> bool:
-        return bool(np.all(np.abs(a - b) <= 1e-2 * np.abs(b) + 1e-30))
-
-    if close(got, expected):
-        return
-    if close(got[::-1], expected):
-        raise Hint(
-            "your curve runs backwards: return it in the order of the input's time steps "
-            "(index t, the last step is lag 0); the plot turns t into the lag"
-        )
-    if close(got, _reference_gradient_norms(model, x, y, broadcast_bug=True)):
-        raise Hint(
-            "the loss compares model(x), shape (n, 1), with y, shape (n,): that broadcasts to "
-            "an (n, n) matrix. Reshape y to (n, 1) (or use model(x)[:, 0]) before subtracting"
-        )
-    grad_scale = got / expected
-    if np.all(np.isfinite(grad_scale)) and np.allclose(grad_scale, grad_scale[0], rtol=1e-2):
-        factor = float(grad_scale[0])
-        if np.isclose(factor, x.shape[0], rtol=1e-2):
-            raise Hint(
-                "your curve is the reference times the batch size: use the *mean* squared error "
-                "over the batch (tf.reduce_mean), not the sum"
-            )
-        if np.isclose(factor, np.sqrt(x.shape[0]), rtol=1e-2) or np.isclose(
-            factor, 1 / np.sqrt(x.shape[0]), rtol=1e-2
-        ):
-            raise Hint(
-                "your curve is off by √(batch size): take one norm over the batch and feature "
-                "axes together, np.sqrt((grad**2).sum(axis=(0, 2))), not a mean of norms"
-            )
-        raise Hint(
-            f"your curve has the right shape of decay but is {factor:.3g} × the reference: the "
-            "loss should be the batch mean of (model(x) - y)², and the norm plain (not squared)"
-        )
-    worst = float(np.max(np.abs(np.log10(np.maximum(got, 1e-300) / expected))))
-    raise Hint(
-        f"{what} differs from the check's ‖∂loss/∂x_t‖ by up to a factor of 10^{worst:.2g}: "
-        "watch the input with tf.GradientTape, take the loss as the batch mean of "
-        "(model(x) - y)², and the norm over the batch and feature axes for each t"
+def _relative_close(got: np.ndarray, expected: np.ndarray, rtol: float = 2e-3) -> bool:
+    floor = 1e-7 * float(np.max(np.abs(expected)))
+    return got.shape == expected.shape and bool(
+        np.all(np.abs(got - expected) <= rtol * np.abs(expected) + floor)
     )
 
 
 @exercise_check
-def ex_02_1(gradient_norm_curve, fastest_decay) -> str:
-    """Exercise 2.1: ``gradient_norm_curve(model, x, y)`` and the cell that decays fastest.
+def ex_02_1(cell_state_gradients, *, rng: np.random.Generator) -> str:
+    """Exercise 2.1: ``cell_state_gradients(layer, x)`` returns ‖∂(Σ c_T)/∂c_t‖ for every t.
 
-    The curve function is judged on two GRUs the check builds (different widths and sequence
-    lengths) against :func:`_reference_gradient_norms`; ``fastest_decay`` must name the cell
-    whose curve the check measures to fall fastest at initialisation (:data:`DECAY_SETTING`).
+    Judged on two LSTM layers the check draws from ``rng`` (width, weights, forget bias) and
+    adding-problem sequences of a drawn batch size and length, against :func:`cell_state_curve`
+    computed before the learner's function runs. The learner's function must leave the
+    layer's weights unchanged.
     """
     from course_utils.data import adding_problem
 
-    rng = np.random.default_rng(2020)
-    for units, length, seed in ((16, 30, 5), (24, 45, 6)):
-        model = _build_recurrent_model("GRU", units, seed)
-        x, y = adding_problem(8, length, rng)
-        _judge_curve(gradient_norm_curve, model, x, y)
-
-    answer = _cell_name(fastest_decay)
-    slopes = _decay_slopes_at_init()
-    fastest = max(slopes, key=slopes.get)
-    shown = ", ".join(f"{cell} {10 * slope:.2g}" for cell, slope in slopes.items())
-    if answer != fastest:
+    for forget_bias in (1.0, float(rng.uniform(2.5, 4.0))):
+        units = int(rng.integers(3, 10))
+        layer = draw_lstm_layer(rng, units, forget_bias)
+        n, steps = int(rng.integers(2, 7)), int(rng.integers(12, 31))
+        x, _ = adding_problem(n, steps, rng)
+        expected = cell_state_curve(layer, x)  # before the learner's code runs
+        before = snapshot_weights(layer)
+        what = f"cell_state_gradients(layer, x) for x of shape {x.shape} and {units} units"
+        got_raw = call_learner(cell_state_gradients, layer, x.copy(), what=f"your {what}")
+        require_weights_unchanged(layer, before, "your cell_state_gradients")
+        if got_raw is not None:
+            got_shape = np.shape(got_raw.numpy() if hasattr(got_raw, "numpy") else got_raw)
+            if got_shape == (steps + 1,):
+                raise Hint(
+                    f"your {what} has {steps + 1} values: return one per step of x, the cell "
+                    "state *after* reading x[:, t] (not the initial zero state)"
+                )
+            if got_shape in ((n, steps), (steps, n)):
+                raise Hint(
+                    f"your {what} has shape {got_shape}: take one norm per step over the "
+                    "batch and the units together, not one curve per sequence"
+                )
+        got = as_array(got_raw, f"the value of your {what}", shape=(steps,))
+        if _relative_close(got, expected):
+            continue
+        if _relative_close(got[::-1], expected):
+            raise Hint(
+                "your curve runs backwards: return it in the order of x's time steps (index t; "
+                "the last value, for t = T-1, is ‖∂ΣcT/∂cT‖ = √(batch · units))"
+            )
+        if _relative_close(got, expected**2):
+            raise Hint("your curve is the squared norm: take the square root (a plain 2-norm)")
+        if _relative_close(got, cell_state_curve(layer, x, target="h")):
+            raise Hint(
+                "you differentiated the last *hidden* state h_T; the exercise asks how much "
+                "of c_t reaches the last *cell* state: differentiate Σ c_T"
+            )
+        if _relative_close(got, cell_state_curve(layer, x, wrt="x")):
+            raise Hint(
+                "that is the gradient with respect to the inputs x_t; the exercise asks for "
+                "the gradient with respect to the cell states c_t (keep each c_t in a list "
+                "inside the tape and ask tape.gradient for that list)"
+            )
+        if _relative_close(got, forget_gate_product_curve(layer, x), rtol=1e-4):
+            raise Hint(
+                "that is the product of the forget gates, the direct path only: c_t also "
+                "reaches c_T through h_t, which feeds every later gate. Let tf.GradientTape "
+                "differentiate the whole step (layer.cell) instead"
+            )
         raise Hint(
-            f"your curve function is right, but {answer} is not the cell whose curve falls "
-            "fastest at initialisation: compare the slopes of the three lines on the log plot "
-            "(the steepest one loses the most decades per step of lag)"
+            f"your {what} differs from the check's ‖∂(Σ c_T)/∂c_t‖: start from zero states, "
+            "step the cell with layer.cell(x[:, t], [h, c]), keep every new c in a list, and "
+            "take the norm over batch and units of tape.gradient(tf.reduce_sum(c_T), that list)"
         )
-    return f"curve matches on two GRUs; decades lost per 10 steps at initialisation: {shown}"
+    return "matches the reference on two LSTM layers of random width and weights"
 
 
-@functools.lru_cache(maxsize=16)
-def _adding_test_mse(length: int, seed: int = 0) -> float:
-    """Test MSE of the :data:`LAG_BUDGET` SimpleRNN on the adding problem at ``length`` steps.
+# --- Exercise 2.2: the budget SimpleRNN on the adding problem -----------------------------------
 
-    Deterministic for a given ``length`` and ``seed`` on one machine (cached in this process).
-    """
+
+def _layer_kinds(model: Any) -> list[str]:
+    return [type(layer).__name__ for layer in model.layers]
+
+
+def _require_budget_structure(model: Any) -> None:
     import keras
-    import tensorflow as tf
 
+    b = LAG_BUDGET
+    kinds = _layer_kinds(model)
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
+    others = [k for k in kinds if k in ("LSTM", "GRU", "Bidirectional")]
+    if others:
+        raise Hint(
+            f"your model has a {others[0]} layer; the exercise measures a plain SimpleRNN: "
+            "SimpleRNN(32) → Dense(1)"
+        )
+    simple = [layer for layer in recurrent if isinstance(layer, keras.layers.SimpleRNN)]
+    if len(simple) != 1:
+        raise Hint(
+            f"your model has {len(simple)} SimpleRNN layers (layers: {', '.join(kinds)}); the "
+            "budget is one SimpleRNN(32) followed by Dense(1)"
+        )
+    if simple[0].units != b["units"]:
+        raise Hint(f"your SimpleRNN has {simple[0].units} units; the budget is {b['units']}")
+    last = model.layers[-1]
+    if not isinstance(last, keras.layers.Dense) or last.units != 1:
+        raise Hint("the model should end with Dense(1): one number (the sum) per sequence")
+    loss = getattr(model, "loss", None)
+    loss_name = loss if isinstance(loss, str) else type(loss).__name__
+    if str(loss_name).lower() not in ("mse", "mean_squared_error", "meansquarederror"):
+        raise Hint(f"compile with loss='mse' (the budget's loss), not {loss_name!r}")
+    optimizer = model.optimizer
+    if type(optimizer).__name__ != "Adam":
+        raise Hint(f"the budget uses Adam, not {type(optimizer).__name__}")
+    lr = float(np.asarray(optimizer.learning_rate))
+    if not math.isclose(lr, b["learning_rate"], rel_tol=1e-3):
+        raise Hint(f"Adam's learning rate is {lr:g}; the budget is {b['learning_rate']:g}")
+    clipnorm = getattr(optimizer, "clipnorm", None)
+    if clipnorm is None or not math.isclose(float(clipnorm), b["clipnorm"]):
+        raise Hint(f"the budget's Adam clips the gradient: clipnorm={b['clipnorm']}")
+
+
+@exercise_check
+def ex_02_2(train_simple_rnn, *, rng: np.random.Generator) -> str:
+    """Exercise 2.2: ``train_simple_rnn(x_train, y_train, seed)`` returns a trained model.
+
+    The check draws adding-problem training sequences of a short length (:data:`CHECK_LENGTHS`)
+    and a seed, calls the learner's function on copies, checks the structure and budget of
+    :data:`LAG_BUDGET` (layers, loss, optimizer, number of training steps) and requires a test
+    MSE below :data:`LEARNED_MSE` on fresh sequences the learner never saw.
+    """
     from course_utils.data import adding_problem
 
     b = LAG_BUDGET
-    rng = np.random.default_rng(seed)
+    length = int(rng.choice(CHECK_LENGTHS))
+    seed = int(rng.integers(0, 1000))
     x_train, y_train = adding_problem(b["n_train"], length, rng)
     x_test, y_test = adding_problem(b["n_test"], length, rng)
-    model = _build_recurrent_model("SimpleRNN", b["units"], seed)
-    model.compile(
-        optimizer=keras.optimizers.Adam(b["learning_rate"], clipnorm=b["clipnorm"]), loss="mse"
-    )
-    # an explicit tf.data pipeline: with NumPy arrays, Keras' own pipeline makes TensorFlow log a
-    # harmless internal message to stderr when op determinism is on
-    train = tf.data.Dataset.from_tensor_slices((x_train, y_train))
-    train = train.shuffle(b["n_train"], seed=seed).batch(b["batch_size"])
-    model.fit(train, epochs=b["epochs"], shuffle=False, verbose=0)
-    return float(model.evaluate(x_test, y_test, batch_size=b["n_test"], verbose=0))
-
-
-@exercise_check
-def ex_02_2(longest_lag) -> str:
-    """Exercise 2.2: the longest lag at which the budget SimpleRNN still learns the adding task.
-
-    The check trains the :data:`LAG_BUDGET` SimpleRNN itself at the learner's lag (it must reach
-    a test MSE below :data:`LEARNED_MSE`) and at twice that lag (it must not).
-    """
-    if longest_lag is None:
-        raise NotDone(
-            "not done yet: longest_lag is still None. Write the sweep in the exercise cell "
-            "(replace the `raise NotImplementedError(...)` line), run it, then this cell"
-        )
-    if isinstance(longest_lag, str):
-        raise Hint(f"longest_lag should be a number (an int), got the string {longest_lag!r}")
-    value = require_number(longest_lag, "longest_lag")
-    if value != int(value):
-        raise Hint(f"longest_lag is {value}; a lag is a whole number of steps")
-    lag = int(value)
-    if lag < 2:
-        raise Hint(f"longest_lag is {lag}; the adding problem needs sequences of at least 2 steps")
-    if lag > MAX_LAG:
+    what = f"your train_simple_rnn(x_train, y_train, seed={seed}) on sequences of {length} steps"
+    model = call_learner(train_simple_rnn, x_train.copy(), y_train.copy(), seed, what=what)
+    require_keras_model(model, "the model your train_simple_rnn returned")
+    _require_budget_structure(model)
+    steps = int(model.optimizer.iterations.numpy())
+    expected_steps = b["epochs"] * math.ceil(b["n_train"] / b["batch_size"])
+    if steps != expected_steps:
         raise Hint(
-            f"longest_lag is {lag}: with this budget a SimpleRNN does not get anywhere near that "
-            "far back. Did you report the longest lag that *failed*, or forget the threshold "
-            f"(test MSE < {LEARNED_MSE})?"
+            f"your model took {steps} training steps; the budget is {b['epochs']} epochs at "
+            f"batch size {b['batch_size']} over all {b['n_train']} sequences it is given "
+            f"({expected_steps} steps)"
         )
-    at_lag = _adding_test_mse(lag)
-    if not at_lag < LEARNED_MSE:
+    out = model_outputs(model, x_test, "the model your train_simple_rnn returned")
+    if out.shape != (b["n_test"], 1):
         raise Hint(
-            f"the check trained the budget's SimpleRNN at lag {lag} and got test MSE "
-            f"{at_lag:.3g}, not below {LEARNED_MSE}: at this lag it does not learn the task, so "
-            "the longest lag is shorter. Report the last lag of your sweep that still passed"
+            f"the model outputs shape {out.shape} for {b['n_test']} sequences; expected (n, 1)"
         )
-    at_double = _adding_test_mse(2 * lag)
-    if at_double < LEARNED_MSE:
+    mse = float(np.mean((out[:, 0] - y_test) ** 2))
+    if not mse < LEARNED_MSE:
         raise Hint(
-            f"the check's SimpleRNN still learns at twice your lag ({2 * lag} steps, test MSE "
-            f"{at_double:.3g} < {LEARNED_MSE}): the longest lag is longer. Extend your sweep"
+            f"trained on sequences of {length} steps, your model's MSE on the check's test "
+            f"sequences is {mse:.3g}, not below {LEARNED_MSE}: at so short a lag the budget "
+            "learns the task. Train on the x_train, y_train you are given, with "
+            "model.fit(training_batches(x_train, y_train, 64, seed), epochs=6, shuffle=False)"
         )
-    return (
-        f"test MSE {at_lag:.2g} at lag {lag} and {at_double:.2g} at lag {2 * lag} "
-        "(the constant guess gets ≈ 0.167)"
-    )
+    return "your budget SimpleRNN learns the adding problem at a short lag, on unseen sequences"

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"the timeout must be positive, got {text}")
+    return value
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -40,15 +51,61 @@ def _build_exercises(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from course_utils.checks.runner import check_notebook
+    from course_utils.checks import runner
 
+    solutions = args.solutions or runner.default_solutions_dir()
     try:
-        report = check_notebook(args.notebook, timeout=args.timeout)
+        sets = runner.load_sets(solutions)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(report.render())
-    return 0 if report.all_passed else 1
+    if args.set is not None and args.set not in sets:
+        print(f"error: there is no exercise set {args.set} ({', '.join(sets)})", file=sys.stderr)
+        return 2
+    target: Path = args.notebook
+    if target.is_dir():
+        if args.set is None:
+            print("error: to grade a folder, say which set it holds: --set NN", file=sys.stderr)
+            return 2
+        if not runner.find_submissions(target):
+            print(f"error: no .ipynb file under {target}", file=sys.stderr)
+            return 2
+        reports = runner.grade_folder(
+            target,
+            set_id=args.set,
+            timeout=args.timeout,
+            solutions=solutions,
+            jobs=args.jobs,
+            progress=runner._progress_to_stderr,
+        )
+        root = target
+        for report in reports:
+            print(report.render(report.notebook.relative_to(target).as_posix()))
+            print()
+        graded = sum(r.refused is None for r in reports)
+        complete = sum(r.all_passed for r in reports)
+        print(f"{len(reports)} notebooks: {graded} graded, {complete} with every exercise passed.")
+    else:
+        if not target.is_file():
+            print(f"error: no notebook at {target}", file=sys.stderr)
+            return 2
+        reports = [
+            asyncio.run(
+                runner.grade_notebook_async(
+                    target, set_id=args.set, sets=sets, timeout=args.timeout
+                )
+            )
+        ]
+        root = None
+        print(reports[0].render())
+    for option, write in (("csv", runner.write_csv), ("json", runner.write_json)):
+        if getattr(args, option):
+            write(reports, getattr(args, option), root)
+    if args.junit:
+        runner.write_junit(reports, args.junit, root)
+    if root is None and reports[0].refused:
+        return 2
+    return 0 if all(r.all_passed for r in reports) else 1
 
 
 def _execute(args: argparse.Namespace) -> int:
@@ -79,9 +136,31 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--root", type=Path, default=Path("."), help="repository root")
     build.set_defaults(run=_build_exercises)
 
-    check = commands.add_parser("check", help="run an exercise notebook and report each check")
-    check.add_argument("notebook", type=Path)
-    check.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    check = commands.add_parser(
+        "check",
+        help="grade an exercise notebook, or every notebook in a folder (--set NN)",
+        description="Run a copy of each notebook in a fresh kernel, run every exercise's check "
+        "after the learner's cells, and report each exercise. Exit status: 0 if every exercise "
+        "of every notebook passed, 1 if not, 2 if a single notebook could not be graded (or on "
+        "a usage error).",
+    )
+    check.add_argument("notebook", type=Path, help="a notebook, or a folder of submissions")
+    check.add_argument(
+        "--set", help="the exercise set, e.g. 03 (default: from the notebook's file name)"
+    )
+    check.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=600,
+        help="seconds one notebook may run, all its cells and checks together (default 600)",
+    )
+    check.add_argument("--solutions", type=Path, help="the solutions folder the sets are read from")
+    check.add_argument(
+        "--jobs", type=int, default=None, help="notebooks graded at once (default: the cores)"
+    )
+    check.add_argument("--csv", type=Path, help="write one row per notebook to this CSV file")
+    check.add_argument("--json", type=Path, help="write the grades to this JSON file")
+    check.add_argument("--junit", type=Path, help="write JUnit XML (one test per exercise)")
     check.set_defaults(run=_check)
 
     execute = commands.add_parser(

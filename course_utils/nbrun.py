@@ -6,11 +6,17 @@ Used by ``python -m course_utils execute`` (course developers), ``python -m cour
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import math
 import os
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -170,8 +176,18 @@ def execute_notebook(
             resources={"metadata": {"path": str(workdir)}},
         )
         started = time.perf_counter()
-        with _environment(env):
-            client.execute()
+        try:
+            with _environment(env):
+                client.execute()
+        finally:
+            # nbclient leaves a kernel it was given running: stop it (and its process group)
+            pid = getattr(getattr(manager, "provisioner", None), "pid", None)
+            try:
+                if manager.has_kernel:
+                    manager.shutdown_kernel(now=True)
+            except Exception:
+                pass
+            _kill_group(pid)
         return time.perf_counter() - started
 
 
@@ -188,3 +204,169 @@ def store_executed(path: str | os.PathLike[str], *, timeout: int = 600) -> float
     seconds = execute_notebook(nb, path.parent, timeout=timeout)
     write_notebook(clean_notebook(nb), path)
     return seconds
+
+
+# --- running a learner's notebook with a deadline (python -m course_utils check) ---------------
+
+#: Seconds a kernel may take to start (not counted in a run's ``timeout``).
+STARTUP_TIMEOUT_S = 60
+#: Extra seconds the hard watchdog waits after a run's deadline before it kills the kernel
+#: itself (nbclient normally reports the timeout first).
+WATCHDOG_GRACE_S = 10
+
+
+@dataclass
+class RunOutcome:
+    """How a bounded run ended: ``failure`` is ``None`` if every cell was sent and answered.
+
+    ``cell`` is the index (from 0, markdown cells included) of the cell that was running when
+    the run stopped; ``executed`` the indices of the cells that finished.
+
+    >>> RunOutcome(2.0, "the kernel died in cell 3", 2).cell
+    2
+    """
+
+    seconds: float
+    failure: str | None = None
+    cell: int | None = None
+    executed: list[int] = field(default_factory=list)
+
+
+def _kill_group(pid: int | None) -> None:
+    """SIGKILL the kernel's process group (it is started in a session of its own)."""
+    if not pid or not hasattr(os, "killpg"):
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:  # reap it if it is our child, so no zombie is left behind
+        os.waitpid(pid, os.WNOHANG)
+    except (ChildProcessError, OSError):
+        pass
+
+
+async def run_bounded_async(
+    nb: NotebookNode,
+    workdir: str | os.PathLike[str],
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+) -> RunOutcome:
+    """Execute ``nb`` in place in a fresh kernel, going on past errors, all within ``timeout`` s.
+
+    Unlike :func:`execute_notebook`, this never blocks longer than ``timeout`` (+ a few seconds,
+    and the kernel's start-up, limited to :data:`STARTUP_TIMEOUT_S`): the cells share one
+    deadline, a cell that is still running when it passes ends the run
+    ("timed out after N s in cell K"), a kernel that exits ends it too ("the kernel died in cell
+    K"), and the kernel's whole process group is killed afterwards in every case. Cell numbers
+    in the messages count from 1 at the top of the notebook, markdown cells included.
+
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("import os; os._exit(1)")]
+    >>> asyncio.run(run_bounded_async(nb, ".", timeout=30)).failure  # doctest: +SKIP
+    'the kernel died in cell 1'
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    if not timeout > 0:
+        raise ValueError(f"timeout must be positive, got {timeout}")
+    outcome = RunOutcome(seconds=0.0)
+    state: dict[str, object] = {"cell": None, "pid": None, "killed": False}
+    started = time.monotonic()
+    deadline = math.inf  # set when the first cell starts
+
+    def remaining(cell: NotebookNode | None = None) -> int:
+        return max(1, math.ceil(min(timeout, deadline - time.monotonic())))
+
+    def note_start(cell: NotebookNode, cell_index: int) -> None:
+        nonlocal deadline
+        state["cell"] = cell_index
+        if state["pid"] is None:
+            state["pid"] = getattr(getattr(manager, "provisioner", None), "pid", None)
+        if deadline == math.inf:
+            deadline = time.monotonic() + timeout
+            timer.start()
+
+    def note_done(cell: NotebookNode, cell_index: int, execute_reply: object) -> None:
+        outcome.executed.append(cell_index)
+
+    def watchdog() -> None:  # runs in a thread: works even if the event loop is stuck
+        state["killed"] = True
+        _kill_group(state["pid"])  # type: ignore[arg-type]
+
+    kernel_env = {**os.environ, **TF_ENVIRONMENT, **(env or {})}
+    with tempfile.TemporaryDirectory(prefix="lstm-course-kernel-") as sockets:
+        manager = AsyncKernelManager(
+            kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel")
+        )
+        client = NotebookClient(
+            nb,
+            km=manager,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            timeout=math.ceil(timeout),  # replies outside cells (kernel_info)
+            timeout_func=remaining,
+            allow_errors=True,
+            record_timing=False,
+            startup_timeout=STARTUP_TIMEOUT_S,
+            interrupt_on_timeout=False,
+            on_cell_start=note_start,
+            on_cell_executed=note_done,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        timer = threading.Timer(timeout + WATCHDOG_GRACE_S, watchdog)
+        timer.daemon = True
+        try:
+            await client.async_execute(env=kernel_env)
+        except CellTimeoutError:
+            outcome.failure = "timed out"
+        except DeadKernelError:
+            outcome.failure = "died"
+        except Exception as exc:  # e.g. the kernel did not start
+            outcome.failure = f"could not run the notebook ({type(exc).__name__}: {exc})"
+        finally:
+            timer.cancel()
+            if state["pid"] is None:
+                state["pid"] = getattr(getattr(manager, "provisioner", None), "pid", None)
+            try:
+                if manager.has_kernel:
+                    await asyncio.wait_for(manager.shutdown_kernel(now=True), 10)
+            except Exception:
+                pass
+            _kill_group(state["pid"])  # type: ignore[arg-type]
+            for step in (getattr(client.kc, "stop_channels", None), manager.cleanup_resources):
+                try:
+                    result = step() if step is not None else None
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception:
+                    pass
+    outcome.seconds = time.monotonic() - started
+    overdue = state["killed"] or time.monotonic() >= deadline
+    if outcome.failure in ("timed out", "died") or (outcome.failure and overdue):
+        outcome.cell = state["cell"]  # type: ignore[assignment]
+        where = f" in cell {outcome.cell + 1}" if outcome.cell is not None else ""
+        if outcome.failure == "timed out" or overdue:
+            outcome.failure = f"timed out after {timeout:g} s{where}"
+        else:
+            outcome.failure = f"the kernel died{where}"
+    return outcome
+
+
+def run_bounded(
+    nb: NotebookNode,
+    workdir: str | os.PathLike[str],
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+) -> RunOutcome:
+    """Synchronous :func:`run_bounded_async` (one notebook).
+
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("while True: pass")]
+    >>> run_bounded(nb, ".", timeout=5).failure  # doctest: +SKIP
+    'timed out after 5 s in cell 1'
+    """
+    return asyncio.run(run_bounded_async(nb, workdir, timeout=timeout, env=env))

@@ -220,6 +220,35 @@ def start(seed: int = 42) -> None:
     )
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """``path`` as the doctor shows it: no user name or machine-specific folder in it.
+
+    A path inside the active virtual environment starts with ``<venv>``, one inside the course's
+    folder is relative to it, one in the home folder starts with ``~``; other paths (the
+    system's Python) are shown as they are.
+
+    >>> display_path(os.path.join(sys.prefix, "bin", "python")).endswith("python")
+    True
+    >>> display_path(os.path.join(os.path.expanduser("~"), "x", "python"))
+    '~/x/python'
+    """
+    from pathlib import Path
+
+    target = Path(os.path.abspath(path))
+    places = []
+    if sys.prefix != sys.base_prefix:
+        places.append((Path(sys.prefix), "<venv>"))
+    places.append((Path(__file__).resolve().parent.parent, "."))
+    places.append((Path(os.path.expanduser("~")), "~"))
+    for folder, shown in places:
+        try:
+            rest = target.relative_to(folder)
+        except ValueError:
+            continue
+        return (Path(shown) / rest).as_posix() if shown != "." else rest.as_posix()
+    return target.as_posix()
+
+
 def doctor(verbose: bool = True) -> list[str]:
     """Check the installation; print a report and return the list of problems found.
 
@@ -236,7 +265,7 @@ def doctor(verbose: bool = True) -> list[str]:
     """
     problems: list[str] = []
     report: list[tuple[str, str]] = []
-    report.append(("Python", f"{platform.python_version()} ({sys.executable})"))
+    report.append(("Python", f"{platform.python_version()} ({display_path(sys.executable)})"))
     if sys.version_info[:2] < MIN_PYTHON:
         problems.append(f"Python {platform.python_version()} is too old: the course needs 3.10+")
     _configure_environment()

@@ -90,6 +90,19 @@ def test_doctor_reports_and_finds_no_problem(capsys):
     assert "No problems found." in out
 
 
+def test_doctor_shows_no_machine_path(capsys, repo_root):
+    from course_utils.runtime import display_path
+
+    cu.doctor()
+    out = capsys.readouterr().out
+    assert sys.executable not in out and str(repo_root) not in out
+    assert os.path.expanduser("~") not in out
+    if sys.prefix != sys.base_prefix:
+        assert "(<venv>/" in out
+    assert display_path(repo_root / "notebooks" / "x.ipynb") == "notebooks/x.ipynb"
+    assert display_path(os.path.join(sys.prefix, "bin", "python")).endswith("/bin/python")
+
+
 def test_doctor_quiet_mode_prints_nothing(capsys):
     assert cu.doctor(verbose=False) == []
     assert capsys.readouterr().out == ""

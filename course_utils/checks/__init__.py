@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 from course_utils.checks.base import (
-    REPORT_ENV,
     RESULTS,
     CheckResult,
     Hint,
@@ -33,7 +32,6 @@ from course_utils.checks.base import (
 )
 
 __all__ = [
-    "REPORT_ENV",
     "RESULTS",
     "CheckResult",
     "Hint",

@@ -4,7 +4,7 @@ A check is a function ``ex_NN_M(...)`` decorated with :func:`exercise_check`. It
 it judges on data it makes itself, calls the learner's code through :func:`call_learner`, and
 raises :class:`Hint` with a specific, learner-facing message when the answer is not right. The
 decorator turns that into one printed line, ``✅ Exercise 3.1 passed`` or ``❌ Exercise 3.1: ...``,
-never a traceback, and records the result for ``python -m course_utils check``.
+never a traceback, and keeps the latest result of each exercise in :data:`RESULTS`.
 
 The rules a check follows (CONTRIBUTING.md, "A check"): it judges the learner's *code* (a function,
 a builder or a model), never a number the learner typed; it draws fresh inputs on every call from
@@ -19,22 +19,16 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import math
 import numbers
-import os
 import re
 import secrets
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-#: If this environment variable names a file, every check appends its result there as one JSON
-#: line (``python -m course_utils check`` sets it for the kernel that runs a learner's notebook).
-REPORT_ENV = "LSTM_COURSE_CHECK_REPORT"
 
 _NAME = re.compile(r"ex_(\d{2})_(\d+)")
 
@@ -100,10 +94,6 @@ def exercise_number(function_name: str) -> str:
 
 def _record(result: CheckResult) -> None:
     RESULTS[result.exercise] = result
-    path = os.environ.get(REPORT_ENV)
-    if path:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(result), ensure_ascii=False) + "\n")
 
 
 def fresh_seed() -> int:

@@ -8,6 +8,29 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Extra arguments for `make lab`, e.g. LAB_ARGS="--no-browser --port 8899".
 LAB_ARGS ?=
+# The notebook `make lab` opens first.
+LAB_START ?= notebooks/00_setup_and_tour.ipynb
+# JupyterLab's settings for this environment (it reads them from <prefix>/share/jupyter/lab/
+# settings/overrides.json), so that a first start is quiet and offline: no "get Jupyter news?"
+# pop-up, no news or update requests, no extension manager (the course needs no extension,
+# and searching for one asks PyPI).
+LAB_SETTINGS = $(BIN)/../share/jupyter/lab/settings/overrides.json
+define LAB_OVERRIDES
+{
+  "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false},
+  "@jupyterlab/extensionmanager-extension:plugin": {"enabled": false}
+}
+endef
+export LAB_OVERRIDES
+# ... and the server's: kernels talk to it over local sockets, not TCP (so no warning that
+# "the kernel is running over TCP without encryption").
+LAB_SERVER_CONFIG = $(BIN)/../etc/jupyter/jupyter_server_config.json
+define LAB_SERVER_SETTINGS
+{
+  "KernelManager": {"transport": "ipc"}
+}
+endef
+export LAB_SERVER_SETTINGS
 # Extra arguments for `make test`, e.g. PYTEST_ARGS='-m "not notebooks"' for the fast tier.
 PYTEST_ARGS ?=
 
@@ -23,13 +46,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
-lab: $(STAMP)  ## start JupyterLab in the repository root
-	$(BIN)/jupyter lab $(LAB_ARGS)
+$(LAB_SETTINGS): Makefile $(STAMP)
+	@mkdir -p $(@D) $(dir $(LAB_SERVER_CONFIG))
+	@printf '%s\n' "$$LAB_OVERRIDES" > $@
+	@printf '%s\n' "$$LAB_SERVER_SETTINGS" > $(LAB_SERVER_CONFIG)
 
-test: $(STAMP)  ## the whole suite: unit tests, lint, exercise sync, every notebook
+lab: $(STAMP) $(LAB_SETTINGS)  ## start JupyterLab in the repository root, at lesson 00
+	$(BIN)/jupyter lab $(LAB_START) $(LAB_ARGS)
+
+test: $(STAMP) $(LAB_SETTINGS)  ## the whole suite: unit tests, lint, exercise sync, every notebook
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-fast: $(STAMP)  ## the fast tier only (no notebook is executed)
+fast: $(STAMP) $(LAB_SETTINGS)  ## the fast tier only (no notebook is executed)
 	$(BIN)/python -m pytest -m "not notebooks" $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff on .py and .ipynb
@@ -44,7 +72,7 @@ exercises: $(STAMP)  ## regenerate exercises/ from solutions/
 	$(BIN)/python -m course_utils build-exercises
 
 execute: $(STAMP)  ## re-execute and store every lesson and solutions notebook (developers)
-	$(BIN)/python -m course_utils execute notebooks/*.ipynb solutions/*.ipynb
+	env -u ONEDNN_MAX_CPU_ISA $(BIN)/python -m course_utils execute notebooks/*.ipynb solutions/*.ipynb
 
 bench: $(STAMP)  ## time every notebook on this machine
 	$(BIN)/python benchmarks/notebook_times.py

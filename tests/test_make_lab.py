@@ -1,4 +1,7 @@
-"""`make lab` starts a JupyterLab server that answers on /api/status (loopback only)."""
+"""`make lab` starts a quiet, offline JupyterLab at lesson 00 (loopback only in the tests).
+
+The learner's path through the page itself is tested in tests/browser/.
+"""
 
 import json
 import os
@@ -14,6 +17,41 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+LESSON_00 = "notebooks/00_setup_and_tour.ipynb"
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
+EXTENSION_MANAGER = "@jupyterlab/extensionmanager-extension:plugin"
+
+
+def _make(*args: str) -> str:
+    run = subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return run.stdout
+
+
+def test_make_lab_opens_lesson_00():
+    commands = [line for line in _make("-n", "lab").splitlines() if "jupyter lab" in line]
+    assert len(commands) == 1 and commands[0].split()[2:3] == [LESSON_00], commands
+    assert (ROOT / LESSON_00).exists()
+
+
+def test_make_installs_quiet_offline_jupyterlab_settings(tmp_path):
+    """The venv's overrides.json: no news question or fetch, no update check, no PyPI search;
+    and the server's config: kernels on local sockets, no websocket warning."""
+    bin_dir = tmp_path / "env" / "bin"
+    target = bin_dir / ".." / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    _make(str(target), f"BIN={bin_dir}")
+    settings = json.loads(target.read_text(encoding="utf-8"))
+    assert settings[NOTIFICATION] == {"fetchNews": "false", "checkForUpdates": False}
+    assert settings[EXTENSION_MANAGER] == {"enabled": False}
+    server = json.loads(
+        (bin_dir / ".." / "etc" / "jupyter" / "jupyter_server_config.json").read_text()
+    )
+    assert server["KernelManager"] == {"transport": "ipc"}  # no "TCP without encryption" warning
 
 
 def _free_port() -> int:
@@ -31,7 +69,11 @@ def test_make_lab_serves_jupyterlab(tmp_path):
     )
     if os.geteuid() == 0:  # CI containers run as root, which JupyterLab refuses by default
         args += " --allow-root"
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"))
+    env = dict(
+        os.environ,
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "user-settings"),  # a new learner has none
+    )
     # -o: take the environment as installed (make test just bootstrapped it); BIN: this
     # interpreter's scripts, so the test also works when run outside .venv (e.g. conda).
     command = [
@@ -43,17 +85,18 @@ def test_make_lab_serves_jupyterlab(tmp_path):
         f"BIN={Path(sys.executable).parent}",
         f"LAB_ARGS={args}",
     ]
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    log = tmp_path / "make-lab.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/api/status?token={token}"
-    status = None
+    status = notification = None
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and server.poll() is None:
@@ -68,13 +111,26 @@ def test_make_lab_serves_jupyterlab(tmp_path):
         ) as page:
             assert page.status == 200
             assert "JupyterLab" in page.read().decode("utf-8", "replace")
+        # the settings JupyterLab hands the page: the environment's overrides.json applies
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/lab/api/settings/{NOTIFICATION}?token={token}", timeout=10
+        ) as response:
+            # overrides.json becomes the schema's defaults
+            notification = json.loads(response.read())["schema"]["properties"]
+        time.sleep(2)  # let the start-up finish printing (jupyter_lsp looks for servers)
     finally:
+        startup = log.read_text(errors="replace")  # what the learner sees, before Ctrl+C
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
         try:
-            output, _ = server.communicate(timeout=30)
+            server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-            output, _ = server.communicate()
+            server.wait()
+        output = log.read_text(errors="replace")
     assert status is not None, f"JupyterLab did not answer on /api/status:\n{output[-3000:]}"
     assert "started" in status and "last_activity" in status
+    assert notification["fetchNews"]["default"] == "false"
+    assert notification["checkForUpdates"]["default"] is False
+    noise = [line for line in startup.splitlines() if line.startswith(("[W", "[E"))]
+    assert noise == [], f"make lab prints warnings a learner would have to understand: {noise}"

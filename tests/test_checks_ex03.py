@@ -1,114 +1,294 @@
-"""Checks of lesson 03 (course_utils.checks.ex03): pass on right answers, not-done on the stub,
-and the specific hint on plausible wrong answers. No model is trained here: the right answers
-are exact predictors, which is what a trained model approximates."""
+"""Checks of lesson 03 (course_utils.checks.ex03).
 
+Each check receives a builder, draws its own task from a fresh seed, and judges what the builder
+returns on data it never saw. The fast tests use tiny models and exact rules to reach every hint
+and to try each class of cheat (typed numbers, input-ignoring memorisers, loose one-liners,
+models without the LSTM the exercise asks for); the slow tests run the solutions notebook's own
+code (read between its BEGIN/END SOLUTION markers) on several seeds.
+"""
+
+import re
+from pathlib import Path
+
+import keras
+import nbformat
 import numpy as np
 import pytest
 
+from course_utils.baselines import LinearAR, mse
 from course_utils.checks import ex03
 from course_utils.checks.ex03 import STEP, ex_03_1, ex_03_2, ex_03_3, ex_03_4
+from course_utils.data import chronological_split, fit_scaler, make_windows
+
+SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions/03_sine_forecasting_solutions.ipynb"
 
 
 def stub(*args, **kwargs):
     raise NotImplementedError("Exercise 3.x: replace this line with your code")
 
 
-def exact_sinusoid(windows):
-    """sin/cos of step h satisfy x[t+1] = 2 cos(h) x[t] - x[t-1]."""
-    return 2 * np.cos(STEP) * windows[:, -1] - windows[:, -2]
+def message(check, answer, seed=0):
+    result = check.evaluate(answer, seed=seed)
+    assert not result.passed, result.message
+    return result.message
 
 
-def linear_continuation(windows):
-    return windows[:, -1] + (windows[:, -1] - windows[:, -2])
+def tiny_model(window, layer="lstm", steps=1):
+    """A compiled model that has taken `steps` optimizer steps (so checks see it as trained)."""
+    keras.utils.set_random_seed(0)
+    middle = keras.layers.LSTM(2) if layer == "lstm" else keras.layers.Flatten()
+    model = keras.Sequential([keras.Input((window, 1)), middle, keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    if steps:
+        x = np.zeros((4, window, 1), dtype=np.float32)
+        model.fit(x, np.zeros((4, 1)), epochs=steps, verbose=0)
+    return model
 
 
-def test_3_1_passes_on_a_right_predictor_and_accepts_column_output():
-    assert ex_03_1.evaluate(exact_sinusoid, 10).passed
-    result = ex_03_1.evaluate(lambda w: exact_sinusoid(w)[:, None], 30)
-    assert result.passed and "persistence 0.005" in result.message
+# --- the solutions notebook's own answers ---------------------------------------------------
 
 
-def test_3_1_not_done_and_hints():
-    assert "not done yet" in ex_03_1.evaluate(stub, 10).message
-    assert "persistence" in ex_03_1.evaluate(lambda w: w[:, -1], 10).message
-    scaled = ex_03_1.evaluate(lambda w: (exact_sinusoid(w) + 1) / 2, 10)
-    assert not scaled.passed and "scaled range" in scaled.message
-    noisy = ex_03_1.evaluate(lambda w: exact_sinusoid(w) + 0.1, 10)
-    assert not noisy.passed and "≤ 1e-3" in noisy.message
-    assert "shape" in ex_03_1.evaluate(lambda w: exact_sinusoid(w)[:5], 10).message
-    assert "whole number" in ex_03_1.evaluate(exact_sinusoid, 2.5).message
-    assert "should be a number" in ex_03_1.evaluate(exact_sinusoid, None).message
-    assert "not done yet: predict_next_cosine is still None" in ex_03_1.evaluate(None, 10).message
-    assert "expected a function" in ex_03_1.evaluate("f", 10).message
+def solution_namespace():
+    """Run the solutions notebook's import cell and its exercise cells' definitions."""
+    nb = nbformat.read(SOLUTIONS, as_version=4)
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "cu.checks" in cell.source or "cu.start" in cell.source:
+            continue
+        if cell.source.startswith("import") or "BEGIN SOLUTION" in cell.source:
+            exec(compile(cell.source, "<solutions 03>", "exec"), namespace)
+    return namespace
 
 
-def test_3_2():
-    assert ex_03_2.evaluate(linear_continuation).passed
-    assert "not done yet" in ex_03_2.evaluate(stub).message
-    assert "last value" in ex_03_2.evaluate(lambda w: w[:, -1]).message
-    assert "mean of the window" in ex_03_2.evaluate(lambda w: w.mean(axis=1)).message
-    assert "expected 0.6" in ex_03_2.evaluate(lambda w: w[:, -1] + 0.2).message
-
-    def memorised(windows):
-        out = np.full(len(windows), 0.6)
-        return out
-
-    assert "train on many sequences" in ex_03_2.evaluate(memorised).message
-    assert "None" in ex_03_2.evaluate(lambda w: None).message
-    assert "not done yet" in ex_03_2.evaluate(None).message
+@pytest.fixture(scope="module")
+def solution():
+    return solution_namespace()
 
 
-def test_3_3():
-    result = ex_03_3.evaluate(lambda w: w[:, -1] + 1, 10)
-    assert result.passed and "11…20" in result.message
-    assert ex_03_3.evaluate(lambda w: w[:, -1] + 1.3, 3).passed
-    assert "not done yet" in ex_03_3.evaluate(stub, 10).message
-    assert "not done yet" in ex_03_3.evaluate(None, 10).message
-    assert "last number" in ex_03_3.evaluate(lambda w: w[:, -1], 10).message
-
-    def saturating(windows):
-        """What a tanh model with a scaler fitted on 1..10 does: it flattens out."""
-        return np.minimum(windows[:, -1] + 1, 12.0)
-
-    flat = ex_03_3.evaluate(saturating, 5)
-    assert not flat.passed and "fall behind" in flat.message and "difference" in flat.message
-    off = ex_03_3.evaluate(lambda w: w[:, -1] + 3, 5)
-    assert not off.passed and "off by more than 0.5" in off.message
-    assert "between 1 and 10" in ex_03_3.evaluate(lambda w: w[:, -1] + 1, 11).message
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 7])
+def test_3_1_passes_on_the_solution(solution, seed):
+    result = ex_03_1.evaluate(solution["train_cosine_model"], seed=seed)
+    assert result.passed, result.message
+    assert "beyond the series" in result.message
 
 
-def test_reference_sweep_prefers_long_windows():
-    sweep = ex03.reference_window_sweep([2, 5, 10, 20, 40])
-    assert sweep[2] > 1.5 * ex03.NOISE_STD**2
-    assert min(sweep, key=sweep.get) in (20, 40)
+@pytest.mark.slow
+def test_3_2_passes_on_the_solution(solution):
+    result = ex_03_2.evaluate(solution["make_step_model"], seed=3)
+    assert result.passed, result.message
 
 
-GOOD = {2: 0.024, 5: 0.021, 10: 0.0146, 20: 0.0118, 40: 0.0112}
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 11])
+def test_3_3_passes_on_the_solution(solution, seed):
+    assert ex_03_3.evaluate(solution["make_counting_forecaster"], seed=seed).passed
 
 
-def test_3_4_passes_on_a_sensible_sweep():
-    assert ex_03_4.evaluate(GOOD, 40).passed
-    near = {**GOOD, 20: 0.0110}  # 20 is within 15 % of the reference's best
-    assert ex_03_4.evaluate(near, 20).passed
+@pytest.mark.slow
+def test_3_4_passes_on_the_solution(solution):
+    result = ex_03_4.evaluate(solution["window_test_mse"], seed=5)
+    assert result.passed, result.message
+
+
+@pytest.mark.slow
+def test_3_1_refuses_a_model_memorised_from_the_lessons_cosine(solution):
+    """Trained once on the lesson's cos(t), then returned whatever series the check gives."""
+    t = np.linspace(0, 100, 1000)
+    memorised = solution["train_cosine_model"](np.cos(t), 10)
+    msg = message(ex_03_1, lambda series, window: memorised, seed=1)
+    assert "scaler was fitted on values" in msg or "windows of" in msg
+
+
+@pytest.mark.slow
+def test_3_2_refuses_a_model_trained_on_the_one_example():
+    def make_one_example_model():
+        model = tiny_model(5, steps=0)
+        x = (0.1 + 0.1 * np.arange(5)).reshape(1, 5, 1)
+        model.fit(np.repeat(x, 32, 0), np.full((32, 1), 0.6), epochs=60, verbose=0)
+        return model
+
+    msg = message(ex_03_2, make_one_example_model)
+    assert "train on many sequences" in msg or "expected 0.6" in msg
+
+
+# --- 3.1 ------------------------------------------------------------------------------------
+
+
+def test_3_1_not_done_typed_values_and_one_liners():
+    assert "not done yet" in message(ex_03_1, stub)
+    assert "expected a function" in message(ex_03_1, None)
+    assert "expected a function" in message(ex_03_1, 0.0005)  # a typed number
+    # a predictor one-liner instead of a builder: it cannot take (series, window)
+    assert "cannot be called" in message(ex_03_1, lambda w: w[:, -1] + 0.1)
+    assert "return two things" in message(ex_03_1, lambda series, window: None)
+    assert "return two things" in message(ex_03_1, lambda series, window: 0.0005)
+
+
+def test_3_1_model_and_scaler_hints():
+    def with_scaler(model_of_window, scaler_of_series=None):
+        def build(series, window):
+            scaler = (scaler_of_series or (lambda s: fit_scaler(s[: int(0.8 * len(s))])))(series)
+            return model_of_window(window), scaler
+
+        return build
+
+    assert "not been trained" in message(ex_03_1, with_scaler(lambda w: tiny_model(w, steps=0)))
+    assert "no LSTM layer" in message(ex_03_1, with_scaler(lambda w: tiny_model(w, "dense")))
+    assert "keras.Model" in message(ex_03_1, with_scaler(lambda w: "model"))
+    bad_scaler = with_scaler(tiny_model, lambda series: "scaler")
+    assert "cannot scale the windows" in message(ex_03_1, bad_scaler)
+    lesson_scaler = with_scaler(tiny_model, lambda series: fit_scaler(np.cos(np.arange(100.0))))
+    assert "scaler was fitted on values" in message(ex_03_1, lesson_scaler, seed=2)
+    fitted_tiny = message(ex_03_1, with_scaler(tiny_model))
+    assert "× that of persistence" in fitted_tiny or "last value" in fitted_tiny
+    wrong_window = with_scaler(lambda w: tiny_model(w + 1))
+    assert "windows of" in message(ex_03_1, wrong_window)
+
+
+def test_3_1_draws_a_new_task_at_every_call_and_repeats_it_by_seed():
+    seen = []
+
+    def spy(series, window):
+        seen.append((len(series), window, float(series[0]), float(series.max())))
+        return None
+
+    for seed in (0, 0, 1, 2):
+        ex_03_1.evaluate(spy, seed=seed)
+    assert seen[0] == seen[1]
+    assert len(set(seen)) == 3
+
+
+# --- 3.2 ------------------------------------------------------------------------------------
+
+
+def test_3_2_not_done_typed_values_and_structure():
+    assert "not done yet" in message(ex_03_2, stub)
+    assert "expected a function" in message(ex_03_2, 0.6)
+    assert "keras.Model" in message(ex_03_2, lambda: 0.6)
+    assert "keras.Model" in message(ex_03_2, lambda: lambda w: w[:, -1] + 0.1)
+    assert "not been trained" in message(ex_03_2, lambda: tiny_model(5, steps=0))
+    assert "no LSTM layer" in message(ex_03_2, lambda: tiny_model(5, "dense"))
+    assert "takes windows of 4 steps" in message(ex_03_2, lambda: tiny_model(4))
+    untrained_guess = message(ex_03_2, lambda: tiny_model(5))
+    assert "expected 0.6" in untrained_guess or "last value" in untrained_guess
+
+
+# --- 3.3 ------------------------------------------------------------------------------------
+
+
+def maker(rule):
+    """A make_counting_forecaster that returns predict_next = rule(windows, sequence)."""
+    return lambda sequence, window: lambda windows: rule(np.asarray(windows), sequence)
+
+
+def test_3_3_accepts_the_named_baseline_last_value_plus_mean_step():
+    baseline = maker(lambda w, s: w[:, -1] + np.diff(s).mean())
+    for seed in (0, 1, 2):
+        result = ex_03_3.evaluate(baseline, seed=seed)
+        assert result.passed and "far beyond" in result.message
 
 
 @pytest.mark.parametrize(
-    ("results", "best", "hint"),
+    ("answer", "hint"),
     [
-        (None, 10, "not done yet: results is still None"),
-        ([2, 5], 10, "should be a dict"),
-        ({}, 10, "an empty dict"),
-        ({2: 0.02, 5: 0.02, 10: 0.02}, 10, "at least 4 window lengths"),
-        ({8: 0.02, 10: 0.02, 20: 0.02, 40: 0.01}, 40, "short (≤ 5 steps) to long"),
-        ({2: 0.02, 3: 0.02, 4: 0.02, 10: 0.01}, 10, "short (≤ 5 steps) to long"),
-        ({2.0: 0.02, 5: 0.02, 10: 0.02, 20: 0.01}, 20, "ints ≥ 1"),
-        ({**GOOD, 5: "low"}, 40, "should be a number"),
-        ({**GOOD, 40: 0.0011}, 40, "below 0.8 σ²"),
-        (GOOD, 30, "not one of the windows"),
-        (GOOD, 20, "window 40 has the lowest"),
-        ({2: 0.02, 5: 0.011, 10: 0.012, 20: 0.013, 40: 0.014}, 5, "check's quick sweep"),
+        (stub, "not done yet"),
+        (None, "expected a function"),
+        (11, "expected a function"),
+        (lambda w: w[:, -1] + 1, "cannot be called"),  # a predictor instead of the maker
+        (lambda sequence, window: None, "should return a function"),
+        (lambda sequence, window: [11.0], "should return a function"),
+        (maker(lambda w, s: w[:, -1]), "last number"),
+        (maker(lambda w, s: w[:, -1] + 1), "adds 1"),
+        (maker(lambda w, s: w[:, -1] + 2 * np.diff(s).mean()), "off by more than a quarter"),
+        (maker(lambda w, s: np.minimum(w[:, -1] + np.diff(s).mean(), s.max() * 3)), "behind"),
+        (maker(lambda w, s: None), "forget to `return`"),
+        (maker(lambda w, s: w[:, -1:] + np.zeros((1, 2))), "shape"),
+        (maker(lambda w, s: 1 / 0), "ZeroDivisionError"),
     ],
 )
-def test_3_4_hints(results, best, hint):
-    result = ex_03_4.evaluate(results, best)
-    assert not result.passed and hint in result.message, result.message
+def test_3_3_hints(answer, hint):
+    assert hint in message(ex_03_3, answer, seed=4)
+
+
+def test_3_3_refuses_a_memoriser_of_one_draw():
+    recorded = {}
+
+    def spy(sequence, window):
+        def predict_next(windows):
+            recorded["answer"] = windows[:, -1] + np.diff(sequence).mean()
+            return recorded["answer"]
+
+        return predict_next
+
+    assert ex_03_3.evaluate(spy, seed=0).passed
+    memorised = recorded["answer"].copy()
+    assert "quarter step" in message(ex_03_3, maker(lambda w, s: memorised), seed=1) or (
+        "behind" in message(ex_03_3, maker(lambda w, s: memorised), seed=1)
+    )
+
+
+# --- 3.4 ------------------------------------------------------------------------------------
+
+
+def ar_test_mse(series, window, factor=1.0):
+    """What a linear AR(window) gets on the same split (a stand-in for a converged LSTM)."""
+    X, y = make_windows(series, window)
+    X_train, X_test, _, y_test = chronological_split(X, y, 0.8)
+    ar = LinearAR(window).fit(series[: len(X_train) + window])
+    return factor * mse(y_test, ar.predict(X_test))
+
+
+def test_3_4_accepts_a_converged_model_stand_in():
+    for seed in (0, 1, 2):
+        assert ex_03_4.evaluate(ar_test_mse, seed=seed).passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (stub, "not done yet"),
+        ({2: 0.024, 5: 0.021, 20: 0.0118, 40: 0.0112}, "expected a function"),  # typed results
+        (0.011, "expected a function"),
+        (lambda series, window: "0.011", "should be a number"),
+        (lambda series, window: None, "should be a number"),
+        (lambda series, window: float("nan"), "finite"),
+        (lambda series: 0.01, "cannot be called"),
+        (lambda s, w: ar_test_mse(s, w) * 0.19, "scaled units"),  # MSE left in scaled units
+        (lambda s, w: ar_test_mse(s, w) * 1.6, "under-trained"),
+        (lambda s, w: ar_test_mse(s, w) * 0.8, "better than a linear"),
+    ],
+)
+def test_3_4_hints(answer, hint):
+    assert hint in message(ex_03_4, answer, seed=3)
+
+
+def test_3_4_refuses_constants_and_memorised_values():
+    for value in (0.01, 0.011, 0.0125, 0.02):
+        assert not ex_03_4.evaluate(lambda s, w, v=value: v, seed=1).passed
+    seen = {}
+
+    def spy(series, window):
+        seen[window] = ar_test_mse(series, window)
+        return seen[window]
+
+    assert ex_03_4.evaluate(spy, seed=0).passed
+    table = dict(seen)
+    memoriser = lambda s, w: table.get(w, min(table.values()))  # noqa: E731
+    refused = [not ex_03_4.evaluate(memoriser, seed=seed).passed for seed in (1, 2, 3, 4)]
+    assert all(refused)
+
+
+def test_hints_never_show_the_reference_for_the_judged_draw():
+    """A failing 3.4 line shows the learner's own value, never the AR reference it compares to."""
+    for seed in (1, 2):
+        task = ex03._noisy_task(np.random.default_rng(seed))
+        refs = [ex03._references(task["series"], task["clean"], w) for w in task["windows"]]
+        msg = message(ex_03_4, lambda s, w: ar_test_mse(s, w) * 1.6, seed=seed)
+        for ar_mse, floor in refs:
+            assert f"{ar_mse:.3g}" not in msg and f"{floor:.3g}" not in msg
+        assert re.search(r"\d\.\d+", msg)  # the learner's own number is shown
+
+
+def test_step_constant():
+    assert STEP == pytest.approx(np.linspace(0, 100, 1000)[1])

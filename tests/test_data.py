@@ -190,6 +190,29 @@ def test_scaler_two_features_and_feature_range():
     np.testing.assert_allclose(invert_scaling(scaler, scaled[:, 1], column=1), data[:, 1])
 
 
+def test_apply_scaler_scales_windows_of_any_shape_with_a_one_feature_scaler():
+    series = np.sin(np.linspace(0, 20, 200)) * 3 + 1
+    scaler = fit_scaler(series[:150])
+    X, _ = make_windows(series, 10)  # X (190, 10, 1)
+    expected = (X - series[:150].min()) / (series[:150].max() - series[:150].min())
+    np.testing.assert_allclose(apply_scaler(scaler, X), expected, rtol=1e-6)
+    np.testing.assert_allclose(apply_scaler(scaler, X[:, :, 0]), expected[:, :, 0], rtol=1e-6)
+    np.testing.assert_allclose(apply_scaler(scaler, [[1.0, 4.0]]).shape, (1, 2))
+    flat = apply_scaler(scaler, series)
+    np.testing.assert_allclose(flat, scaler.transform(series.reshape(-1, 1))[:, 0])
+    np.testing.assert_allclose(invert_scaling(scaler, apply_scaler(scaler, X)), X, rtol=1e-6)
+
+
+def test_apply_scaler_with_several_features_scales_the_last_axis():
+    data = np.column_stack([np.arange(10.0), 100 + 10 * np.arange(10.0)])
+    scaler = fit_scaler(data)
+    X, _ = make_windows(data, 3)  # (8, 3, 2)
+    scaled = apply_scaler(scaler, X)
+    np.testing.assert_allclose(scaled[:, :, 0] * 9, X[:, :, 0])
+    np.testing.assert_allclose(scaled[:, :, 1] * 90 + 100, X[:, :, 1])
+    np.testing.assert_allclose(apply_scaler(scaler, data), scaler.transform(data))
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -198,6 +221,22 @@ def test_scaler_two_features_and_feature_range():
         (lambda: fit_scaler(np.arange(5.0), feature_range=3), TypeError, "pair of numbers"),
         (lambda: fit_scaler(np.array([1.0, np.nan, 2.0])), ValueError, "train_part contains"),
         (lambda: apply_scaler("scaler", np.arange(3.0)), TypeError, "fitted MinMaxScaler"),
+        (lambda: fit_scaler(np.full(10, 3.0)), ValueError, "constant: every value is 3"),
+        (
+            lambda: fit_scaler(np.column_stack([np.arange(4.0), np.ones(4)])),
+            ValueError,
+            r"constant \(column 1\)",
+        ),
+        (lambda: fit_scaler(np.arange(5.0), feature_range=(0, np.inf)), ValueError, "finite"),
+        (lambda: fit_scaler(np.arange(5.0), feature_range=(np.nan, 1)), ValueError, "finite"),
+        (lambda: apply_scaler(fit_scaler(np.arange(5.0)), "abc"), TypeError, "array of numbers"),
+        (lambda: apply_scaler(fit_scaler(np.arange(5.0)), [1.0, np.nan]), ValueError, "NaN"),
+        (lambda: apply_scaler(fit_scaler(np.arange(5.0)), np.float64(1)), ValueError, "non-empty"),
+        (
+            lambda: apply_scaler(fit_scaler(np.ones((4, 2)) * [[1], [2], [3], [4]]), np.ones(3)),
+            ValueError,
+            "fitted on 2 features",
+        ),
         (lambda: invert_scaling(None, np.arange(3.0)), TypeError, "fitted MinMaxScaler"),
         (
             lambda: invert_scaling(fit_scaler(np.arange(5.0)), [1.0], column=1),

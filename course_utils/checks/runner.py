@@ -63,7 +63,7 @@ class Exercise:
     """One exercise of a set and the check call that judges it.
 
     ``check`` is the check's name (``ex_03_1``), ``arguments`` the source of the arguments the
-    solutions notebook passes to it (``predict_next_cosine, COSINE_WINDOW``).
+    solutions notebook passes to it (``train_cosine_model``).
 
     >>> Exercise("3.1", "ex_03_1", "f,  WINDOW").key
     'ex_03_1(f, WINDOW)'

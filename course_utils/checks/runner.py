@@ -180,8 +180,8 @@ def load_set(solutions_notebook: str | Path) -> ExerciseSet:
     Each check call belongs to the nearest ``Exercise N.M`` heading above it (the number in the
     check's name if there is none). Cells tagged ``solution-only`` are not part of the set.
 
-    >>> load_set("solutions/01_lstm_gate_equations_solutions.ipynb").exercises[0]  # doctest: +SKIP
-    Exercise(number='1.1', check='ex_01_1', arguments='lstm_step')
+    >>> load_set("solutions/01_lstm_gate_equations_solutions.ipynb").exercises[0]
+    Exercise(number='1.1', check='ex_01_1', arguments='lstm_step_peephole')
     """
     path = Path(solutions_notebook)
     match = SET_PREFIX.match(path.name)

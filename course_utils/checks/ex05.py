@@ -1,0 +1,245 @@
+"""Checks of lesson 05 (real-world forecasting): exercises 5.1 and 5.2.
+
+Both checks hold their own data (real series from :mod:`course_utils.data`), draw the period they
+judge from the ``rng`` the decorator hands them, compute every reference before the learner's
+function runs, and give the learner copies only. Introduced in
+``solutions/05_real_world_forecasting_solutions.ipynb``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils.checks.base import Hint, NotDone, as_array, call_learner, exercise_check
+
+#: Tickers of ``Stocks.csv`` with at least 200 months, the ones exercise 5.1 may be judged on.
+LONG_TICKERS = ("IBM", "AAPL", "MSFT", "XRX", "AMZN", "GOOGL", "ADBE", "^GSPC", "^IXIC")
+#: Exercise 5.1 passes when the learner's MAE is at most this multiple of persistence's.
+MAX_RATIO_5_1 = 1.10
+#: Exercise 5.2 passes when the learner's MAE is below this multiple of seasonal-naive's.
+MAX_RATIO_5_2 = 1.0
+#: 28 years are exactly 1461 weeks: shifting weekly dates by it keeps weekday and season.
+WEEKS_IN_28_YEARS = 1461
+
+
+def _require_function(func: object, name: str) -> None:
+    if func is None:
+        raise NotDone(
+            f"not done yet: {name} is still None. Write it (replace the "
+            "`raise NotImplementedError(...)` line), run its cell, then this one."
+        )
+
+
+def _seed_keras(seed: int) -> None:
+    """Seed Keras/NumPy/Python before a learner call: two calls on equal inputs agree."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def _forecast_array(value: object, n: int, what: str) -> np.ndarray:
+    """Accept (n,) or (n, 1) (a list, array, Series or tensor); return float64 (n,)."""
+    array = as_array(value, what)
+    if array.size != n or array.ndim > 2 or (array.ndim == 2 and array.shape[1] != 1):
+        raise Hint(f"{what} has shape {array.shape}; return {n} numbers, shape ({n},) or ({n}, 1)")
+    return array.reshape(n)
+
+
+def _units_hint(pred: np.ndarray, level: float, unit: str) -> None:
+    """Hints for forecasts in the wrong units (scaled, returns or changes instead of levels)."""
+    if np.all(np.abs(pred) < 0.2 * level):
+        if np.all((pred > -0.6) & (pred < 1.6)):
+            raise Hint(
+                f"your forecasts lie between {pred.min():.2f} and {pred.max():.2f}, but the "
+                f"series is around {level:.0f} {unit}: they look scaled, or like returns or "
+                "changes. Turn them back into levels (undo the scaling; last value × (1 + "
+                "return) or last value + change)"
+            )
+        raise Hint(
+            f"your forecasts are far from the series' level (around {level:.0f} {unit}): "
+            "return levels in the series' own units, not changes"
+        )
+
+
+# --- exercise 5.1 ---------------------------------------------------------------------------
+
+
+@exercise_check
+def ex_05_1(forecast, my_ticker, *, rng) -> str:
+    """Exercise 5.1: ``forecast(series, n_test)`` applied to a ticker the learner did not use.
+
+    The check draws another ticker of ``Stocks.csv`` (one with at least 200 months), an end
+    month and a test length ``n_test`` (36–60 months), and calls ``forecast`` on a copy of that
+    series. Forecast ``i`` is for the value at position ``len(series) - n_test + i`` and may use
+    only the values before it. Then the check changes the series from a month in the middle of
+    the test part on and calls ``forecast`` again: every forecast for a month up to that one
+    must stay the same (else the function peeks at the future). It passes when the MAE is at
+    most 1.10 × persistence's ("the price does not change"): no skill is demanded, only an
+    honest forecaster that is not much worse than the random walk.
+    """
+    import pandas as pd
+
+    from course_utils.data import load_stock, stock_tickers
+
+    _require_function(forecast, "forecast")
+    if not isinstance(my_ticker, str) or my_ticker not in stock_tickers():
+        raise Hint(
+            f"my_ticker should be the ticker you used, one of {', '.join(stock_tickers())}; "
+            f"got {my_ticker!r}"
+        )
+    ticker = str(rng.choice([t for t in LONG_TICKERS if t != my_ticker]))
+    full = load_stock(ticker)
+    end = len(full) - int(rng.integers(0, 61))  # drop up to five years at the end
+    series = full.iloc[:end].copy()
+    n_test = int(rng.integers(36, 61))
+    split = len(series) - n_test
+    values = series.to_numpy()
+    truth = values[split:].copy()
+    persistence = values[split - 1 : -1].copy()
+    persistence_mae = float(np.mean(np.abs(truth - persistence)))
+    # the altered copy: every value from month `changed` on is rescaled and jittered
+    changed = int(rng.integers(n_test // 3, 2 * n_test // 3))
+    factor = float(rng.choice([rng.uniform(0.4, 0.7), rng.uniform(1.5, 2.5)]))
+    jitter = rng.uniform(0.9, 1.1, size=len(series) - split - changed)
+    altered = series.copy()
+    altered.iloc[split + changed :] = values[split + changed :] * factor * jitter
+    # and a new maximum and minimum at the end: any statistic of the whole series moves
+    altered.iloc[-2] = values.min() * float(rng.uniform(0.3, 0.6))
+    altered.iloc[-1] = values.max() * float(rng.uniform(1.5, 2.5))
+    keras_seed = int(rng.integers(0, 2**31 - 1))
+
+    what = f"forecast(series, n_test={n_test})"
+    _seed_keras(keras_seed)
+    got = call_learner(forecast, series.copy(), n_test, what="your forecast")
+    pred = _forecast_array(got, n_test, what)
+    level = float(np.mean(np.abs(truth)))
+    _units_hint(pred, level, "dollars (or index points)")
+    if np.allclose(pred, truth, rtol=1e-9, atol=1e-9):
+        raise Hint(
+            "your forecasts equal the test values themselves: forecast i may only use the "
+            "values before position len(series) - n_test + i"
+        )
+
+    _seed_keras(keras_seed)
+    got_altered = call_learner(forecast, altered.copy(), n_test, what="your forecast")
+    pred_altered = _forecast_array(got_altered, n_test, what)
+    moved = np.abs(pred_altered - pred) > 1e-6 * level + 1e-9
+    if moved[: changed + 1].any():
+        first = int(np.argmax(moved))
+        if first == changed:
+            raise Hint(
+                f"your forecast for test month {changed} changed when the check changed that "
+                "month's own value (and the later ones): forecast i must use only the values "
+                "before it (series.iloc[:len(series) - n_test + i]); yours uses the value it "
+                "forecasts (an off-by-one in the window)"
+            )
+        where = "every test month" if first == 0 else f"test month {first} and later"
+        raise Hint(
+            f"your forecasts for {where} changed when the check changed only the values from "
+            f"test month {changed} on: your function peeks at the future. Fit the scaler and "
+            "the model on series.iloc[:len(series) - n_test] only (a scaler fitted on all the "
+            "data leaks the test part), and build each window from past values only. (If your "
+            "function is not deterministic, seed it with keras.utils.set_random_seed.)"
+        )
+
+    if np.allclose(pred, persistence, rtol=1e-6):
+        raise Hint(
+            "your forecasts are the last known prices, i.e. persistence itself: train the "
+            "lesson's model on returns and turn its forecasts into prices"
+        )
+    ratio_to_last = pred / persistence
+    if np.allclose(ratio_to_last, ratio_to_last[0], rtol=1e-6, atol=1e-9):
+        raise Hint(
+            "your forecasts are the last known price times one constant (a random walk with "
+            "drift): train the lesson's model on returns so the forecast depends on the window"
+        )
+    error = float(np.mean(np.abs(pred - truth)))
+    ratio = error / persistence_mae
+    if not ratio <= MAX_RATIO_5_1:
+        month = pd.Timestamp(series.index[split]).strftime("%Y-%m")
+        raise Hint(
+            f"on {ticker} (test from {month}, {n_test} months) your MAE is {ratio:.2f} × "
+            f"persistence's; it should be ≤ {MAX_RATIO_5_1:.2f}. Forecast returns (not prices), "
+            "scale them with the training part's statistics, and keep the model small: on "
+            "monthly prices a forecast near 'no change' is the best bet"
+        )
+    return (
+        "no peeking at the future, and MAE within 10 % of persistence on a ticker you did not "
+        "use (on prices, not losing to the random walk is the honest goal)"
+    )
+
+
+# --- exercise 5.2 ---------------------------------------------------------------------------
+
+
+def _co2_probe(values: np.ndarray, index, rng: np.random.Generator, horizon: int):
+    """One held-out period of the CO₂ series, moved in time (28 years × k) and in level."""
+    import pandas as pd
+
+    cut = int(rng.integers(len(values) // 2, len(values) - horizon + 1))
+    offset = float(rng.uniform(10.0, 60.0))
+    shift = pd.Timedelta(weeks=WEEKS_IN_28_YEARS * int(rng.integers(1, 4)))
+    moved = values + offset
+    train = pd.Series(moved[:cut].copy(), index=index[:cut] + shift, name="co2_ppm")
+    train.index.name = "week"
+    truth = moved[cut : cut + horizon].copy()
+    seasonal = moved[cut - 52 : cut - 52 + horizon].copy()
+    return train, truth, seasonal
+
+
+@exercise_check
+def ex_05_2(forecast_co2, *, rng) -> str:
+    """Exercise 5.2: ``forecast_co2(train_series, horizon)`` beats seasonal-naive on CO₂.
+
+    The check cuts the weekly CO₂ series at two weeks it draws (in the second half of the
+    data), hands ``forecast_co2`` the part before each cut and asks for the next ``horizon``
+    weeks (26–52, drawn). So the learner cannot look the answer up, each period is moved by a
+    whole number of 28-year cycles (1461 weeks: same weekdays, same season) and the values by a
+    constant number of ppm (as if CO₂ had kept rising). It passes when the mean MAE over the
+    two periods is below seasonal-naive's (the same week one year earlier).
+    """
+    from course_utils.data import load_co2
+
+    _require_function(forecast_co2, "forecast_co2")
+    co2 = load_co2()
+    values, index = co2.to_numpy(), co2.index
+    horizon = int(rng.integers(26, 53))
+    probes = [_co2_probe(values, index, rng, horizon) for _ in range(2)]
+    keras_seed = int(rng.integers(0, 2**31 - 1))
+    errors, seasonal_errors, biases = [], [], []
+    what = f"forecast_co2(train_series, horizon={horizon})"
+    for train, truth, seasonal in probes:
+        _seed_keras(keras_seed)
+        got = call_learner(forecast_co2, train.copy(), horizon, what="your forecast_co2")
+        pred = _forecast_array(got, horizon, what)
+        _units_hint(pred, float(np.mean(truth)), "ppm")
+        if np.allclose(pred, seasonal, atol=1e-6):
+            raise Hint(
+                "your forecast is seasonal-naive itself (the same weeks one year earlier): "
+                "the exercise is to beat it"
+            )
+        if np.allclose(pred, train.iloc[-1], atol=1e-6):
+            raise Hint("your forecast repeats the last value (persistence): forecast the season")
+        errors.append(float(np.mean(np.abs(pred - truth))))
+        seasonal_errors.append(float(np.mean(np.abs(seasonal - truth))))
+        biases.append(float(np.mean(pred - truth)))
+    error, seasonal_error = float(np.mean(errors)), float(np.mean(seasonal_errors))
+    if error < MAX_RATIO_5_2 * seasonal_error:
+        return "MAE below seasonal-naive's on two held-out periods the check chose"
+    bias = float(np.mean(biases))
+    summary = (
+        f"on the check's held-out weeks your MAE is {error / seasonal_error:.2f} × "
+        f"seasonal-naive's; it should be below {MAX_RATIO_5_2:g}"
+    )
+    if bias < -0.5 * error:
+        raise Hint(
+            f"{summary}. Your forecasts fall below the truth (mean error {bias:+.2f} ppm): "
+            "a model on levels scaled to [0, 1] cannot follow the rising trend. Model the "
+            "changes from the last value instead (differencing), with a scale from the "
+            "training series only"
+        )
+    raise Hint(
+        f"{summary}. Check that the model sees enough of the season (a window of half a year "
+        "or more), predicts every week of the horizon (direct, or recursive), and that the "
+        "forecast is back in ppm (last value + predicted change)"
+    )

@@ -1,0 +1,261 @@
+"""Checks of lesson 05 (course_utils.checks.ex05): pass on honest forecasters, not-done on the stub,
+the specific hint on each plausible mistake, and refusal of the cheats (peeking at the future,
+memorised or typed answers, copies of the baselines, look-ups of the held-back data).
+
+The fast tests use NumPy forecasters (a linear AR on returns, seasonal-naive with drift): honest
+and cheap. The tests marked slow run the exercise solutions, which train LSTMs.
+"""
+
+import numpy as np
+import pytest
+
+from course_utils.baselines import LinearAR
+from course_utils.checks.ex05 import ex_05_1, ex_05_2
+from course_utils.data import load_co2, make_windows
+from course_utils.models import build_regressor
+
+SEEDS = range(6)
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError("Exercise 5.x: replace this line with your code")
+
+
+# --- exercise 5.1: forecast(series, n_test) ---------------------------------------------------
+
+
+def ar_on_returns(series, n_test):
+    """Honest: an AR(2) on returns fitted on the training months; prices back."""
+    values = np.asarray(series, dtype=np.float64)
+    split = len(values) - n_test
+    returns = values[1:] / values[:-1] - 1
+    model = LinearAR(2).fit(returns[: split - 1])
+    windows = np.stack([returns[m - 3 : m - 1] for m in range(split, len(values))])
+    return values[split - 1 : -1] * (1 + model.predict(windows)[:, 0])
+
+
+def ar_fitted_on_everything(series, n_test):
+    """Leak: the AR is fitted on all returns, the test months included."""
+    values = np.asarray(series, dtype=np.float64)
+    split = len(values) - n_test
+    returns = values[1:] / values[:-1] - 1
+    model = LinearAR(2).fit(returns)
+    windows = np.stack([returns[m - 3 : m - 1] for m in range(split, len(values))])
+    return values[split - 1 : -1] * (1 + model.predict(windows)[:, 0])
+
+
+def scaled_on_everything(series, n_test):
+    """Leak: a [0, 1] scale from the whole series; a tiny pull towards its middle."""
+    values = np.asarray(series, dtype=np.float64)
+    low, high = values.min(), values.max()
+    last = values[-n_test - 1 : -1]
+    scaled = (last - low) / (high - low)
+    return last + 0.01 * (0.5 - scaled) * (high - low)
+
+
+def off_by_one(series, n_test):
+    """Uses the value it forecasts (the window ends one month too late)."""
+    values = np.asarray(series, dtype=np.float64)
+    return 0.5 * (values[-n_test - 1 : -1] + values[-n_test:])
+
+
+def one_month_ahead_peek(series, n_test):
+    """Looks one month further than the target."""
+    values = np.append(np.asarray(series, dtype=np.float64), series.iloc[-1])
+    return 0.9 * values[-n_test - 2 : -2] + 0.1 * values[-n_test:]
+
+
+def test_5_1_passes_on_an_honest_forecaster_for_several_draws():
+    for seed in SEEDS:
+        result = ex_05_1.evaluate(ar_on_returns, "MSFT", seed=seed)
+        assert result.passed, (seed, result.message)
+        assert "no peeking" in result.message
+
+
+def test_5_1_judges_a_ticker_the_learner_did_not_use():
+    seen = []
+
+    def recording(series, n_test):
+        seen.append(series.name)
+        return ar_on_returns(series, n_test)
+
+    for seed in SEEDS:
+        for mine in ("IBM", "AAPL"):
+            assert ex_05_1.evaluate(recording, mine, seed=seed).passed
+            assert seen[-1] != mine
+    assert len(set(seen)) > 2  # the draw changes
+
+
+def test_5_1_not_done():
+    assert "not done yet" in ex_05_1.evaluate(stub, "MSFT", seed=0).message
+    assert "not done yet: forecast is still None" in ex_05_1.evaluate(None, "MSFT", seed=0).message
+
+
+@pytest.mark.parametrize(
+    ("forecast", "hint"),
+    [
+        (ar_fitted_on_everything, "forecasts for every test month changed"),
+        (scaled_on_everything, "scaler fitted on all the"),
+        (off_by_one, "uses the value it forecasts"),
+        (one_month_ahead_peek, "peeks at the future"),
+        (lambda s, n: np.asarray(s)[-n - 1 : -1], "persistence itself"),
+        (lambda s, n: 1.01 * np.asarray(s)[-n - 1 : -1], "one constant"),
+        (lambda s, n: np.diff(np.log(np.asarray(s)))[-n:], "look scaled, or like returns"),
+        (lambda s, n: np.asarray(s)[-n:], "equal the test values"),
+        (lambda s, n: np.asarray(s)[-n - 1 : -1][:-1], "numbers, shape ("),
+        (lambda s, n: 123.0, "shape ()"),
+        (lambda s, n: None, "is None"),
+        (lambda s, n: "prices", "should be numbers"),
+        (
+            lambda s, n: 2.0 * np.asarray(s)[-n - 1 : -1] * (1 + 0.01 * np.sin(np.arange(n))),
+            "≤ 1.10",
+        ),
+    ],
+)
+def test_5_1_hints(forecast, hint):
+    result = ex_05_1.evaluate(forecast, "MSFT", seed=3)
+    assert not result.passed and hint in result.message, result.message
+    assert "[seed=3 repeats this draw]" in result.line()
+
+
+def test_5_1_refuses_a_bad_ticker_and_a_memoriser():
+    assert "my_ticker should be" in ex_05_1.evaluate(ar_on_returns, "GOOG", seed=0).message
+    assert "my_ticker should be" in ex_05_1.evaluate(ar_on_returns, None, seed=0).message
+    memory = {}
+
+    def memoriser(series, n_test):
+        if "answer" not in memory:
+            memory["answer"] = ar_on_returns(series, n_test)
+        return memory["answer"]
+
+    assert ex_05_1.evaluate(memoriser, "MSFT", seed=0).passed  # the draw it memorised
+    assert not any(ex_05_1.evaluate(memoriser, "MSFT", seed=s).passed for s in (1, 2, 4))
+
+
+def test_5_1_a_learner_who_mutates_the_series_cannot_change_the_judgement():
+    def vandal(series, n_test):
+        answer = ar_on_returns(series, n_test)
+        series.iloc[:] = 0.0  # the check handed over a copy; its truth is already taken
+        return answer
+
+    assert ex_05_1.evaluate(vandal, "MSFT", seed=1).passed
+
+
+# --- exercise 5.2: forecast_co2(train_series, horizon) --------------------------------------------
+
+
+def seasonal_with_drift(train_series, horizon):
+    """Honest and cheap: the same weeks a year earlier plus last year's growth."""
+    values = np.asarray(train_series, dtype=np.float64)
+    growth = values[-52:].mean() - values[-104:-52].mean()
+    return values[-52 : -52 + horizon] + growth if horizon < 52 else values[-52:] + growth
+
+
+def test_5_2_passes_on_an_honest_forecaster_for_several_draws():
+    for seed in SEEDS:
+        result = ex_05_2.evaluate(seasonal_with_drift, seed=seed)
+        assert result.passed, (seed, result.message)
+
+
+def seasonal_naive(train_series, horizon):
+    values = np.asarray(train_series, dtype=np.float64)
+    return values[-52:][:horizon]
+
+
+def look_up(train_series, horizon):
+    """Cheat: read the weeks after the cut from the full data set."""
+    co2 = load_co2()
+    after = co2[co2.index > train_series.index[-1]]
+    return after.to_numpy()[:horizon]
+
+
+@pytest.mark.parametrize(
+    ("forecast", "hint"),
+    [
+        (seasonal_naive, "seasonal-naive itself"),
+        (lambda s, h: np.full(h, s.iloc[-1]), "persistence"),
+        (lambda s, h: seasonal_naive(s, h) - 1.0, "fall below the truth"),
+        (lambda s, h: seasonal_with_drift(s, h) - s.iloc[-1], "the series"),
+        (lambda s, h: (seasonal_with_drift(s, h) - 300) / 100, "look scaled"),
+        (lambda s, h: seasonal_with_drift(s, h) + np.sin(np.arange(h)) * 3, "should be below 1"),
+        (look_up, "shape"),
+        (lambda s, h: seasonal_with_drift(s, 52), "shape (52,)"),
+        (lambda s, h: 350.0, "shape ()"),
+    ],
+)
+def test_5_2_hints(forecast, hint):
+    result = ex_05_2.evaluate(forecast, seed=5)
+    assert not result.passed and hint in result.message, result.message
+
+
+def test_5_2_not_done_and_memoriser():
+    assert "not done yet" in ex_05_2.evaluate(stub, seed=0).message
+    assert "not done yet: forecast_co2 is still None" in ex_05_2.evaluate(None, seed=0).message
+    memory = {}
+
+    def memoriser(train_series, horizon):
+        if "answer" not in memory:
+            memory["answer"] = seasonal_with_drift(train_series, horizon)
+        return memory["answer"]
+
+    assert not any(ex_05_2.evaluate(memoriser, seed=s).passed for s in (1, 2, 3))
+
+
+def test_5_2_the_learner_never_sees_real_dates_or_levels():
+    seen = []
+
+    def recording(train_series, horizon):
+        seen.append((train_series.index[-1], float(train_series.iloc[0]), horizon))
+        return seasonal_with_drift(train_series, horizon)
+
+    real = load_co2()
+    for seed in SEEDS:
+        assert ex_05_2.evaluate(recording, seed=seed).passed
+    assert all(end > real.index[-1] for end, _, _ in seen)
+    assert all(first > real.iloc[0] + 9 for _, first, _ in seen)
+    assert all(26 <= h <= 52 for _, _, h in seen)
+
+
+# --- the solutions (they train LSTMs) ---------------------------------------------------------
+
+
+def solution_forecast(series, n_test):
+    import keras
+
+    values = np.asarray(series, dtype=np.float64)
+    split = len(values) - n_test
+    returns = values[1:] / values[:-1] - 1
+    window = 12
+    scale = returns[: split - 1].std()
+    X, y = make_windows(returns / scale, window)
+    month = np.arange(len(y)) + window + 1
+    train = month < split
+    keras.utils.set_random_seed(42)
+    model = build_regressor(window, units=8, name="monthly_returns")
+    model.fit(X[train], y[train], epochs=10, batch_size=32, verbose=0)
+    predicted = model(X[~train], training=False).numpy()[:, 0] * scale
+    return values[split - 1 : -1] * (1 + predicted)
+
+
+def solution_forecast_co2(train_series, horizon):
+    import keras
+
+    values = np.asarray(train_series, dtype=np.float64)
+    window = 26
+    scale = np.std(np.diff(values))
+    X, Y = make_windows(values, window, horizon=horizon)
+    X_rel = ((X - X[:, -1:, :]) / scale).astype(np.float32)
+    Y_rel = ((Y - X[:, -1, :]) / scale).astype(np.float32)
+    keras.utils.set_random_seed(42)
+    model = build_regressor(window, units=16, learning_rate=1e-2, horizon=horizon, name="co2")
+    model.fit(X_rel, Y_rel, epochs=15, batch_size=64, verbose=0)
+    last = values[-window:]
+    x = ((last - last[-1]) / scale).reshape(1, window, 1).astype(np.float32)
+    return last[-1] + model(x, training=False).numpy()[0] * scale
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [11, 12])
+def test_the_solutions_pass(seed):
+    assert ex_05_1.evaluate(solution_forecast, "MSFT", seed=seed).passed
+    assert ex_05_2.evaluate(solution_forecast_co2, seed=seed).passed

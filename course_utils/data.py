@@ -5,28 +5,17 @@ that installed packages ship. Everything here is NumPy only (no TensorFlow impor
 from __future__ import annotations
 
 import numbers
+from typing import NamedTuple
 
 import numpy as np
 
+from course_utils import validate
 
-def _as_generator(rng: np.random.Generator | int, name: str = "rng") -> np.random.Generator:
-    """Accept a NumPy ``Generator`` or an int seed; anything else is a ``TypeError``."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"{name} must be a numpy Generator (np.random.default_rng(seed)) or an int seed, "
-        f"got {type(rng).__name__}"
-    )
-
-
-def _positive_int(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+# The shared argument checks (course_utils.validate), under the names this module has always used.
+_as_generator = validate.as_generator
+_positive_int = validate.positive_int
+_finite_float = validate.finite_float
+_as_series = validate.as_series
 
 
 def adding_problem(
@@ -137,33 +126,6 @@ def synthetic_series(
     if noise_std > 0:
         values = values + rng.normal(0.0, noise_std, size=n)
     return values
-
-
-def _finite_float(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
-def _as_series(series: object, name: str = "series") -> np.ndarray:
-    """A finite float64 array of rank 1 or 2 (time first), or a clear error."""
-    try:
-        array = np.asarray(series, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers, got {type(series).__name__}") from exc
-    if array.ndim not in (1, 2):
-        raise ValueError(
-            f"{name} must be 1-D (time,) or 2-D (time, features), got shape {array.shape}"
-        )
-    if array.ndim == 2 and array.shape[1] < 1:
-        raise ValueError(f"{name} has no feature columns (shape {array.shape})")
-    if not np.all(np.isfinite(array)):
-        bad = int(np.count_nonzero(~np.isfinite(array)))
-        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); clean it first")
-    return array
 
 
 def make_windows(series: object, window: int, horizon: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -296,11 +258,22 @@ def fit_scaler(train_part: object, feature_range: tuple[float, float] = (0.0, 1.
         low, high = (float(v) for v in feature_range)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"feature_range must be a pair of numbers, got {feature_range!r}") from exc
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise ValueError(f"feature_range must be two finite numbers, got {feature_range!r}")
     if not low < high:
         raise ValueError(f"feature_range must have low < high, got {feature_range!r}")
     if values.shape[0] < 2:
         raise ValueError("train_part needs at least 2 values to have a range")
-    return MinMaxScaler(feature_range=(low, high)).fit(values.reshape(values.shape[0], -1))
+    table = values.reshape(values.shape[0], -1)
+    flat = np.flatnonzero(table.max(axis=0) == table.min(axis=0))
+    if flat.size:
+        where = "" if table.shape[1] == 1 else f" (column {int(flat[0])})"
+        raise ValueError(
+            f"train_part is constant{where}: every value is {table[0, flat[0]]:g}, so it has no "
+            "range to map onto feature_range. A constant series needs no scaling: subtract that "
+            "value, or leave the series as it is"
+        )
+    return MinMaxScaler(feature_range=(low, high)).fit(table)
 
 
 def _check_scaler(scaler: object) -> None:
@@ -311,7 +284,11 @@ def _check_scaler(scaler: object) -> None:
 
 
 def apply_scaler(scaler, series: object) -> np.ndarray:
-    """Scale ``series`` (shape (T,) or (T, features)) with a fitted scaler; same shape back.
+    """Scale ``series`` with a fitted scaler, element by element; the same shape comes back.
+
+    With a scaler fitted on one feature, ``series`` may have any shape: a series (T,), windows
+    (n, window) or (n, window, 1). With several features, the last axis holds them: (T, features)
+    or windows (n, window, features).
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``; see :func:`fit_scaler`.
 
@@ -320,11 +297,31 @@ def apply_scaler(scaler, series: object) -> np.ndarray:
         >>> apply_scaler(scaler, np.array([[2.0, 15.0], [8.0, 30.0]]))
         array([[0.5, 0.5],
                [2. , 2. ]])
+        >>> one = fit_scaler(np.array([2.0, 4.0, 6.0]))
+        >>> apply_scaler(one, np.array([[2.0, 3.0], [5.0, 6.0]]))  # two windows of 2 steps
+        array([[0.  , 0.25],
+               [0.75, 1.  ]])
     """
     _check_scaler(scaler)
-    values = _as_series(series)
-    scaled = scaler.transform(values.reshape(values.shape[0], -1))
-    return scaled.reshape(values.shape)
+    if isinstance(series, (str, bytes)) or series is None:
+        raise TypeError(f"series must be an array of numbers, got {type(series).__name__}")
+    try:
+        values = np.asarray(series, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"series must be an array of numbers, got {type(series).__name__}") from exc
+    if values.ndim == 0 or values.size == 0:
+        raise ValueError(f"series must be a non-empty array, got shape {values.shape}")
+    if not np.all(np.isfinite(values)):
+        bad = int(np.count_nonzero(~np.isfinite(values)))
+        raise ValueError(f"series contains {bad} NaN or infinite value(s); clean it first")
+    scale = np.asarray(scaler.scale_, dtype=np.float64)
+    offset = np.asarray(scaler.min_, dtype=np.float64)
+    if scale.size > 1 and values.shape[-1] != scale.size:
+        raise ValueError(
+            f"the scaler was fitted on {scale.size} features, so the last axis of series must "
+            f"hold {scale.size} values; got shape {values.shape}"
+        )
+    return values * scale + offset  # what MinMaxScaler.transform computes, on any shape
 
 
 def invert_scaling(scaler, values: object, column: int = 0) -> np.ndarray:
@@ -347,3 +344,297 @@ def invert_scaling(scaler, values: object, column: int = 0) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         raise TypeError(f"values must be numbers, got {type(values).__name__}") from exc
     return (array - scaler.min_[column]) / scaler.scale_[column]
+
+
+# --- lesson 05: real series shipped by installed packages ---------------------------------------
+# Nothing here downloads anything or writes a file: the data sit inside matplotlib's and
+# statsmodels' installed packages. pandas is imported inside the functions (data.py stays light).
+
+
+def _sample_data_path(filename: str) -> str:
+    """The path of one of matplotlib's bundled sample-data files (no network, no download)."""
+    from matplotlib import cbook
+
+    return str(cbook.get_sample_data(filename, asfileobj=False))
+
+
+def load_co2(fill_gaps: bool = True):
+    """Weekly atmospheric CO₂ at Mauna Loa, in ppm, March 1958 – December 2001 (2284 weeks).
+
+    Source: ``statsmodels.datasets.co2`` (Keeling & Whorf, Scripps Institution of
+    Oceanography, via CDIAC; the statsmodels docs call it public domain). The file holds 59
+    weeks with no measurement (the longest run is 18 weeks, in 1964). With ``fill_gaps=True``
+    (the default) each gap is filled by **linear interpolation in time** between the
+    measurements on either side (``Series.interpolate(method="time")``); the first and last
+    weeks are measured, so nothing needs extrapolating. ``fill_gaps=False`` keeps the NaN.
+
+    Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
+
+    Returns:
+        a ``pandas.Series`` named ``"co2_ppm"``, indexed by week (a sorted ``DatetimeIndex``,
+        every Saturday).
+
+    Example:
+        >>> co2 = load_co2()
+        >>> len(co2), co2.name, str(co2.index[0].date()), bool(co2.isna().any())
+        (2284, 'co2_ppm', '1958-03-29', False)
+        >>> int(load_co2(fill_gaps=False).isna().sum())
+        59
+    """
+    if not isinstance(fill_gaps, bool):
+        raise TypeError(f"fill_gaps must be True or False, got {type(fill_gaps).__name__}")
+    from statsmodels.datasets import co2 as co2_dataset
+
+    series = co2_dataset.load_pandas().data["co2"].astype("float64").sort_index()
+    series.index = series.index.as_unit("ns")
+    series.index.name = "week"
+    series.name = "co2_ppm"
+    if fill_gaps:
+        series = series.interpolate(method="time", limit_area="inside")
+        if series.isna().any():  # only if the file changed: a gap at either end
+            raise ValueError("load_co2: the data start or end with a gap; cannot interpolate it")
+    return series
+
+
+def load_goog():
+    """Daily closing prices of Google (GOOG), in US dollars, 19 Aug 2004 – 14 Oct 2008.
+
+    Source: matplotlib's bundled sample data ``goog.npz`` (``matplotlib.cbook.get_sample_data``),
+    shipped inside the matplotlib package for its examples (matplotlib licence); its columns
+    are those of Yahoo! Finance's daily quotes. The file holds one NumPy record array (date,
+    open, high, low, close, volume, adj_close) of plain dtypes (``datetime64[D]``, floats,
+    ints), so it loads with ``numpy.load(..., allow_pickle=False)``: no pickle, no code from
+    the file runs. One value per trading day (no weekends or holidays), no missing values.
+
+    Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
+
+    Returns:
+        a ``pandas.Series`` named ``"goog_close_usd"`` with a sorted ``DatetimeIndex``.
+
+    Example:
+        >>> goog = load_goog()
+        >>> len(goog), goog.name, str(goog.index[0].date()), float(goog.iloc[0])
+        (1047, 'goog_close_usd', '2004-08-19', 100.34)
+    """
+    import pandas as pd
+
+    with np.load(_sample_data_path("goog.npz"), allow_pickle=False) as archive:
+        records = archive["price_data"]
+    index = pd.DatetimeIndex(records["date"].astype("datetime64[ns]"), name="date")
+    series = pd.Series(records["close"].astype(np.float64), index=index, name="goog_close_usd")
+    return series.sort_index()
+
+
+def _stocks_table():
+    import pandas as pd
+
+    table = pd.read_csv(
+        _sample_data_path("Stocks.csv"), comment="#", parse_dates=["Date"], index_col="Date"
+    )
+    return table.sort_index()
+
+
+def stock_tickers() -> tuple[str, ...]:
+    """The tickers in matplotlib's ``Stocks.csv`` (see :func:`load_stock`), in file order.
+
+    Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
+
+    Example:
+        >>> stock_tickers()[:3]
+        ('IBM', 'AAPL', 'MSFT')
+        >>> "^GSPC" in stock_tickers()
+        True
+    """
+    return tuple(str(column) for column in _stocks_table().columns)
+
+
+def load_stock(ticker: str):
+    """Monthly prices (US dollars; index points for ``^GSPC`` and ``^IXIC``) of one ticker.
+
+    Source: matplotlib's bundled sample data ``Stocks.csv`` (its header says the data come from
+    Yahoo! Finance; shipped inside the matplotlib package, matplotlib licence), January 1990 – June
+    2022, one row per month. The file also has rows with no price at all (dates of other events)
+    and tickers listed before they existed: both are dropped. Its last row (28 June 2022)
+    repeats the 1 June prices, so only the first row of each month is kept.
+
+    Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
+
+    Args:
+        ticker: one of :func:`stock_tickers` (e.g. ``"AAPL"``, ``"IBM"``, ``"^GSPC"``).
+
+    Returns:
+        a ``pandas.Series`` named after the ticker with a sorted ``DatetimeIndex``, no NaN.
+
+    Example:
+        >>> ibm = load_stock("IBM")
+        >>> len(ibm), ibm.name, str(ibm.index[0].date()), str(ibm.index[-1].date())
+        (390, 'IBM', '1990-01-01', '2022-06-01')
+        >>> load_stock("GOOG")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown ticker 'GOOG'; Stocks.csv has: IBM, AAPL, MSFT, ..., ^GSPC, ^IXIC
+    """
+    table = _stocks_table()
+    if not isinstance(ticker, str):
+        raise TypeError(f"ticker must be a string such as 'AAPL', got {type(ticker).__name__}")
+    if ticker not in table.columns:
+        raise ValueError(
+            f"unknown ticker {ticker!r}; Stocks.csv has: {', '.join(map(str, table.columns))}"
+        )
+    series = table[ticker].dropna().astype(np.float64)
+    months = series.index.to_period("M")
+    series = series[~months.duplicated(keep="first")]
+    series.index = series.index.as_unit("ns")
+    series.index.name = "month"
+    series.name = ticker
+    return series
+
+
+# --- lesson 07: variable-length sequences whose relevant step is known ------------------------
+
+#: Token ids of :func:`relevant_step_task`: 0 pads, 1 is the marker, values are ids 2, 3, ...
+PAD_ID = 0
+MARKER_ID = 1
+RELEVANT_STEP_TASKS = ("after_marker", "largest")
+
+
+class RelevantStepTask(NamedTuple):
+    """Padded sequences, their targets, true lengths and the step that decides each target.
+
+    What :func:`relevant_step_task` returns; unpack it or use the field names.
+
+    >>> x, y, lengths, positions = relevant_step_task(3, 8, 0)
+    >>> relevant_step_task(3, 8, 0).lengths.tolist() == lengths.tolist()
+    True
+    """
+
+    x: np.ndarray  #: (n, max_len) int32 token ids, padded with 0 at the end
+    y: np.ndarray  #: (n,) int32 target: a value class in 0..n_values-1
+    lengths: np.ndarray  #: (n,) int32 number of real (unpadded) steps
+    positions: np.ndarray  #: (n,) int32 index of the step that decides the target
+
+
+def relevant_step_task(
+    n: int,
+    max_len: int,
+    rng: np.random.Generator | int,
+    *,
+    min_len: int | None = None,
+    n_values: int = 8,
+    task: str = "after_marker",
+) -> RelevantStepTask:
+    """Variable-length token sequences in which exactly one step decides the target.
+
+    Lengths are drawn uniformly from ``min_len..max_len`` (default: from half of ``max_len``);
+    each sequence is padded with :data:`PAD_ID` (0) at the end up to ``max_len``. Values are the
+    token ids ``2 .. n_values + 1``; the target is the value's class ``token - 2``.
+
+    - ``"after_marker"``: one step holds the marker (id 1); the target is the value right after
+      it, so the relevant step is ``marker + 1``.
+    - ``"largest"``: no marker; one step holds a value larger than every other, and the target
+      is that value (relevant step: where it is).
+
+    Introduced in ``notebooks/07_attention.ipynb``.
+
+    Returns:
+        :class:`RelevantStepTask` ``(x, y, lengths, positions)``.
+
+    Raises:
+        ValueError: ``n`` < 1 (an empty batch), a length below the task's minimum (2 steps),
+            ``min_len > max_len``, ``n_values`` < 2 or an unknown ``task``.
+
+    Example:
+        >>> task = relevant_step_task(2, 6, np.random.default_rng(0), min_len=4)
+        >>> task.x.shape, task.lengths.tolist()
+        ((2, 6), [6, 5])
+        >>> bool(np.all(task.x[np.arange(2), task.positions - 1] == MARKER_ID))
+        True
+        >>> bool(np.all(task.x[np.arange(2), task.positions] - 2 == task.y))
+        True
+    """
+    if task not in RELEVANT_STEP_TASKS:
+        raise ValueError(f"task must be one of {RELEVANT_STEP_TASKS}, got {task!r}")
+    if isinstance(n, numbers.Integral) and not isinstance(n, bool) and n < 1:
+        raise ValueError(f"n must be >= 1 (an empty batch has no sequences), got {n}")
+    n = _positive_int(n, "n")
+    max_len = _positive_int(max_len, "max_len", minimum=2)
+    min_len = max(2, max_len // 2) if min_len is None else _positive_int(min_len, "min_len", 2)
+    if min_len > max_len:
+        raise ValueError(f"min_len ({min_len}) must be <= max_len ({max_len})")
+    n_values = _positive_int(n_values, "n_values", minimum=2)
+    rng = _as_generator(rng)
+    lengths = rng.integers(min_len, max_len + 1, size=n)
+    rows = np.arange(n)
+    steps = np.arange(max_len)[None, :]
+    if task == "after_marker":
+        tokens = rng.integers(2, n_values + 2, size=(n, max_len))
+        markers = (rng.random(n) * (lengths - 1)).astype(np.int64)  # 0 .. length-2
+        tokens[rows, markers] = MARKER_ID
+        positions = markers + 1
+    else:
+        targets = rng.integers(n_values // 2, n_values, size=n)  # the largest value's class
+        # every other step: a value class drawn below the target, so the largest is unique
+        tokens = (rng.random((n, max_len)) * targets[:, None]).astype(np.int64) + 2
+        positions = (rng.random(n) * lengths).astype(np.int64)
+        tokens[rows, positions] = targets + 2
+    tokens[steps >= lengths[:, None]] = PAD_ID
+    y = tokens[rows, positions] - 2
+    return RelevantStepTask(
+        tokens.astype(np.int32),
+        y.astype(np.int32),
+        lengths.astype(np.int32),
+        positions.astype(np.int32),
+    )
+
+
+# --- lesson 04: a gap to fill, where the answer needs the values after the gap ----------------
+
+
+class GapTask(NamedTuple):
+    """Sequences with a run of hidden values, the complete sequences, and where the gap is."""
+
+    inputs: np.ndarray  #: (n, length, 2) float32: the noisy value (0 inside the gap), gap flag
+    targets: np.ndarray  #: (n, length, 1) float32: the clean sequence, gap included
+    mask: np.ndarray  #: (n, length) float32: 1 inside the gap, 0 elsewhere
+
+
+def gap_filling_task(
+    n: int,
+    rng: np.random.Generator | int,
+    *,
+    length: int = 24,
+    gap: int = 5,
+    noise_std: float = 0.05,
+) -> GapTask:
+    """Random sine waves with ``gap`` consecutive values hidden: fill them in.
+
+    Each sequence is ``a sin(ω t + φ)`` for t = 0..length-1 with amplitude a in [0.5, 1],
+    angular frequency ω in [0.15, 0.45] per step and phase φ in [0, 2π), plus Gaussian noise of
+    ``noise_std``. A gap of ``gap`` steps starts at a random step with at least ``gap`` visible
+    steps before it and after it. The inputs carry two features per step: the noisy value (set
+    to 0 inside the gap) and a flag that is 1 inside the gap. The targets are the clean values,
+    so the error inside the gap (``mask``) is what a gap-filler is judged on. The values after
+    the gap tell much more about the hidden ones than the values before it alone.
+
+    Introduced in ``notebooks/04_stacked_dropout_bidirectional.ipynb``.
+
+    Example:
+        >>> task = gap_filling_task(3, rng=0, length=20, gap=4)
+        >>> task.inputs.shape, task.targets.shape, task.mask.sum(axis=1).tolist()
+        ((3, 20, 2), (3, 20, 1), [4.0, 4.0, 4.0])
+    """
+    n = _positive_int(n, "n")
+    rng = _as_generator(rng)
+    gap = _positive_int(gap, "gap")
+    length = _positive_int(length, "length", minimum=3 * gap)
+    noise_std = validate.finite_float(noise_std, "noise_std", low=0.0)
+    t = np.arange(length)
+    amplitude = rng.uniform(0.5, 1.0, size=(n, 1))
+    omega = rng.uniform(0.15, 0.45, size=(n, 1))
+    phase = rng.uniform(0.0, 2 * np.pi, size=(n, 1))
+    clean = amplitude * np.sin(omega * t + phase)
+    noisy = clean + rng.normal(0.0, noise_std, size=clean.shape)
+    start = rng.integers(gap, length - 2 * gap + 1, size=(n, 1))
+    mask = ((t >= start) & (t < start + gap)).astype(np.float32)
+    inputs = np.stack([noisy * (1 - mask), mask], axis=-1).astype(np.float32)
+    return GapTask(inputs, clean[..., None].astype(np.float32), mask)

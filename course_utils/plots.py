@@ -168,3 +168,90 @@ def plot_gradient_norms(
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+# --- lesson 07: attention weights as a heat map -----------------------------------------------
+
+
+def plot_attention(
+    weights: Any,
+    lengths: Any,
+    relevant: Any | None = None,
+    *,
+    tokens: Any | None = None,
+    ax: Axes | None = None,
+    title: str = "Attention weights",
+) -> Axes:
+    """Attention weights of several sequences as a heat map, one row per sequence.
+
+    Padded steps (at or after each sequence's length) are drawn grey whatever their weight, and
+    the step that truly decides each target, if given, is outlined in red.
+
+    Introduced in ``notebooks/07_attention.ipynb``.
+
+    Args:
+        weights: array (n, steps) of weights, each row over the time steps.
+        lengths: n true lengths, each in 1..steps (steps from ``length`` on are padding).
+        relevant: n step indices (each < its length) to outline, or ``None``.
+        tokens: optional (n, steps) token ids written into the cells (for short sequences).
+
+    Raises:
+        ValueError: ``weights`` is not 2-D or empty, holds negative or non-finite values, or
+            ``lengths`` / ``relevant`` / ``tokens`` do not match its shape or range.
+
+    Example::
+
+        >>> ax = plot_attention([[0.1, 0.9, 0.0], [0.5, 0.5, 0.0]], [2, 3], relevant=[1, 0])
+        >>> len(ax.patches)  # one red outline per sequence
+        2
+    """
+    values = np.asarray(weights, dtype=float)
+    if values.ndim != 2 or values.size == 0:
+        raise ValueError(f"weights must be a non-empty 2-D array (n, steps), got {values.shape}")
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError("weights must be finite and non-negative")
+    n, steps = values.shape
+    lens = np.asarray(lengths)
+    if lens.shape != (n,):
+        raise ValueError(f"lengths must have one entry per row of weights ({n}), got {lens.shape}")
+    if not np.issubdtype(lens.dtype, np.integer):
+        raise ValueError("lengths must be integers")
+    if np.any(lens < 1) or np.any(lens > steps):
+        raise ValueError(f"every length must be in 1..{steps}, got {lens.min()}..{lens.max()}")
+    padded = np.arange(steps)[None, :] >= lens[:, None]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(12.0, 2.0 + 0.25 * steps), 0.9 + 0.35 * n))
+    cmap = plt.get_cmap("viridis").with_extremes(bad="0.85")
+    image = ax.imshow(
+        np.ma.masked_array(values, padded), cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto"
+    )
+    ax.figure.colorbar(image, ax=ax, label="weight", fraction=0.03, pad=0.01)
+    if tokens is not None:
+        ids = np.asarray(tokens)
+        if ids.shape != values.shape:
+            raise ValueError(
+                f"tokens must have the shape of weights {values.shape}, got {ids.shape}"
+            )
+        for row, col in zip(*np.nonzero(~padded), strict=True):
+            shade = "black" if values[row, col] > 0.6 else "white"
+            ax.text(col, row, str(ids[row, col]), ha="center", va="center", fontsize=7, color=shade)
+    if relevant is not None:
+        where = np.asarray(relevant)
+        if where.shape != (n,) or not np.issubdtype(where.dtype, np.integer):
+            raise ValueError(f"relevant must be {n} integer step indices, got shape {where.shape}")
+        if np.any(where < 0) or np.any(where >= lens):
+            raise ValueError("every relevant step must be inside its sequence (0 <= step < length)")
+        for row, col in enumerate(where):
+            ax.add_patch(
+                plt.Rectangle(
+                    (col - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=1.8
+                )
+            )
+    ax.grid(False)
+    ax.set_xlabel("time step (grey: padding)")
+    ax.set_ylabel("sequence")
+    ax.set_yticks(np.arange(n))
+    ax.set_title(
+        title + (" · red box: the step that decides the target" if relevant is not None else "")
+    )
+    return ax

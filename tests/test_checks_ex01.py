@@ -299,6 +299,39 @@ def _gru_order_rzh(x_t, h_prev, kernel, recurrent_kernel, bias):
     return gru_step(x_t, h_prev, swap(kernel), swap(recurrent_kernel), swap(bias))
 
 
+def _gru_by_library(x_t, h_prev, kernel, recurrent_kernel, bias):
+    # the lesson's own call (section 7), on a sequence of one step
+    return cu.lstm_numpy.gru_forward(x_t[:, None], kernel, recurrent_kernel, bias, h0=h_prev)[1]
+
+
+def _gru_by_imported_library(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return gru_forward(x_t[:, None], kernel, recurrent_kernel, bias, h0=h_prev)[1]
+
+
+def _gru_by_keras(x_t, h_prev, kernel, recurrent_kernel, bias):
+    layer = keras.layers.GRU(h_prev.shape[1])
+    layer.build((None, None, x_t.shape[1]))
+    layer.set_weights([kernel, recurrent_kernel, bias])
+    return layer(x_t[:, None].astype("float32"), initial_state=h_prev.astype("float32")).numpy()
+
+
+def test_the_shortcuts_pass_unless_refused_and_are_restored_after_the_check():
+    rng = np.random.default_rng(0)
+    args = (
+        rng.normal(size=(2, 3)),
+        rng.normal(size=(2, 4)),
+        rng.normal(size=(3, 12)),
+        rng.normal(size=(4, 12)),
+        rng.normal(size=(2, 12)),
+    )
+    for shortcut in (_gru_by_library, _gru_by_imported_library, _gru_by_keras):
+        np.testing.assert_allclose(shortcut(*args), gru_step(*args), atol=1e-5)
+    assert not ex01.ex_01_2.evaluate(_gru_by_keras, seed=0).passed
+    assert not ex01.ex_01_3.evaluate(_count_by_keras, seed=0).passed
+    np.testing.assert_allclose(_gru_by_library(*args), gru_step(*args), atol=1e-12)
+    assert _count_by_keras(1, [2], 1) == 69  # Keras' LSTM can be built again
+
+
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
@@ -315,6 +348,9 @@ def _gru_order_rzh(x_t, h_prev, kernel, recurrent_kernel, bias):
         (lambda *a: gru_step(*a) + 0.05, "h differs from the reference"),
         (lambda *a: None, "is None: did your function forget to `return` it?"),
         (lambda *a: gru_step(*a) * np.nan, "contains NaN"),
+        (_gru_by_library, "runs a ready-made GRU"),
+        (_gru_by_imported_library, "runs a ready-made GRU"),
+        (_gru_by_keras, "runs a ready-made GRU"),
     ],
 )
 def test_ex_01_2_hints(answer, hint):
@@ -328,6 +364,16 @@ def test_ex_01_2_hints(answer, hint):
 
 def _stack(**kwargs):
     return lambda d, units, k: ex01.stacked_bilstm_count_variant(d, units, k, **kwargs)
+
+
+def _count_by_keras(d, units, k):
+    # builds the exercise's model and asks Keras: passes without the formula unless refused
+    layers = [keras.Input((None, d))]
+    layers += [
+        keras.layers.Bidirectional(keras.layers.LSTM(u, return_sequences=True)) for u in units[:-1]
+    ]
+    layers += [keras.layers.Bidirectional(keras.layers.LSTM(units[-1])), keras.layers.Dense(k)]
+    return keras.Sequential(layers).count_params()
 
 
 def test_ex_01_3_passes_on_solution_and_on_float_whole_numbers():
@@ -371,6 +417,7 @@ def test_ex_01_3_draws_stacks():
         (lambda d, units, k: None, "should be a number, got None"),
         (lambda d, units, k: "10400", "should be a number, got a str"),
         (lambda d, u: 4 * (u * (d + u) + u), "cannot be called"),
+        (_count_by_keras, "asks for the count by formula"),
     ],
 )
 def test_ex_01_3_hints(answer, hint):

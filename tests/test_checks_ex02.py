@@ -145,6 +145,12 @@ def test_ex_02_2_passes_on_solution():
         assert result.passed, (seed, result.message)
 
 
+@pytest.mark.parametrize("loss", [keras.losses.mean_squared_error, keras.losses.MeanSquaredError()])
+def test_ex_02_2_accepts_the_mse_as_a_function_or_an_object(loss):
+    result = ex02.ex_02_2.evaluate(lambda x, y, s: train_simple_rnn(x, y, s, loss=loss), seed=5)
+    assert result.passed, result.message
+
+
 def _own_data(x_train, y_train, seed=0):
     # ignores the sequences it is given: trains on data of its own, 40 steps long
     x, y = adding_problem(4000, 40, np.random.default_rng(0))

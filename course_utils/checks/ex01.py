@@ -13,15 +13,19 @@ the equations (with zero peepholes it is Keras' LSTM step, which the tests verif
 usual mistakes (gate blocks in another order, σ and tanh swapped, the output gate's peephole
 reading the old cell state, a bidirectional layer counted once, ...) and names the one that
 explains the learner's result; it never shows the expected value for the inputs it judges.
+While the learner's function runs, the ready-made answers are refused: 1.2 may not call
+``cu.lstm_numpy.gru_forward`` or a Keras GRU, 1.3 may not build Keras LSTM layers and ask
+``count_params()`` (each would pass without the step or the formula the exercise asks for).
 
 Introduced in ``solutions/01_lstm_gate_equations_solutions.ipynb``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -237,6 +241,82 @@ def _pair(result: Any, what: str, names: tuple[str, str]) -> tuple[Any, Any]:
     )
 
 
+class _Shortcut(Exception):
+    """Raised inside the learner's call when it uses a ready-made layer the exercise replaces."""
+
+
+@contextlib.contextmanager
+def _refusing(targets: Sequence[tuple[Any, str]], hint: str) -> Iterator[None]:
+    """While active, each ``(owner, attribute)`` in ``targets`` raises :class:`_Shortcut`.
+
+    The check wraps the learner's call in it, so that an answer which hands the work to the
+    lesson's library or to a Keras layer (a one-liner that passes without solving) is refused
+    with ``hint``; every attribute is restored afterwards.
+
+    >>> import types
+    >>> box = types.SimpleNamespace(f=lambda: 1)
+    >>> with _refusing([(box, "f")], "use your own code"):
+    ...     try:
+    ...         box.f()
+    ...     except _Shortcut as exc:
+    ...         print(exc)
+    use your own code
+    >>> box.f()
+    1
+    """
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in targets]
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise _Shortcut(hint)
+
+    try:
+        for owner, name, _ in saved:
+            setattr(owner, name, refuse)
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def _call_refusing(
+    targets: Sequence[tuple[Any, str]], hint: str, func: Any, *args: Any, what: str
+) -> Any:
+    """:func:`call_learner` with the ``targets`` refused (:func:`_refusing`); one-line hint."""
+    try:
+        with _refusing(targets, hint):
+            return call_learner(func, *args, what=what)
+    except Hint as exc:
+        cause: BaseException | None = exc.__cause__
+        for _ in range(20):  # Keras may wrap the refusal in an error of its own
+            if cause is None or isinstance(cause, _Shortcut):
+                break
+            cause = cause.__cause__ or cause.__context__
+        if isinstance(cause, _Shortcut):
+            raise Hint(str(cause)) from None
+        raise
+
+
+def _gru_shortcuts() -> list[tuple[Any, str]]:
+    import keras
+
+    from course_utils import lstm_numpy
+
+    # _check_weights is looked up at call time by gru_forward (and lstm_forward), so refusing
+    # it also catches ``from course_utils.lstm_numpy import gru_forward`` made earlier
+    return [
+        (lstm_numpy, "gru_forward"),
+        (lstm_numpy, "_check_weights"),
+        (keras.layers.GRUCell, "build"),
+        (keras.layers.GRUCell, "call"),
+    ]
+
+
+def _lstm_layer_shortcuts() -> list[tuple[Any, str]]:
+    import keras
+
+    return [(keras.layers.LSTMCell, "build")]
+
+
 @exercise_check
 def ex_01_1(lstm_step_peephole, *, rng: np.random.Generator) -> str:
     """Exercise 1.1: ``lstm_step_peephole(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias,
@@ -405,7 +485,14 @@ def ex_01_2(gru_step, *, rng: np.random.Generator) -> str:
         args = tuple(case.values())
         h_ref = gru_step_variant(*args)  # before the learner's code runs
         what = f"gru_step (batch {batch}, input_dim {input_dim}, units {units})"
-        result = call_learner(gru_step, *(v.copy() for v in args), what=f"your {what}")
+        result = _call_refusing(
+            _gru_shortcuts(),
+            "your gru_step runs a ready-made GRU (cu.lstm_numpy.gru_forward or a Keras GRU); "
+            "exercise 1.2 asks you to write the step yourself, in NumPy, from the equations",
+            gru_step,
+            *(v.copy() for v in args),
+            what=f"your {what}",
+        )
         if isinstance(result, tuple | list) and len(result) == 2:
             raise Hint(f"your {what} returned two values; a GRU step has one state: return h")
         h = as_array(result, f"the value returned by {what}", shape=(batch, units))
@@ -549,8 +636,15 @@ def ex_01_3(stacked_bilstm_param_count, *, rng: np.random.Generator) -> str:
     answers: list[float] = []
     for (d, units, k), _ in zip(cases, expected, strict=True):
         shown = f"stacked_bilstm_param_count({d}, {units}, {k})"
-        got_raw = call_learner(
-            stacked_bilstm_param_count, d, list(units), k, what="your stacked_bilstm_param_count"
+        got_raw = _call_refusing(
+            _lstm_layer_shortcuts(),
+            "your stacked_bilstm_param_count builds Keras LSTM layers; exercise 1.3 asks for "
+            "the count by formula (build the model outside your function to compare)",
+            stacked_bilstm_param_count,
+            d,
+            list(units),
+            k,
+            what="your stacked_bilstm_param_count",
         )
         got = require_number(got_raw, shown)
         if not math.isclose(got, round(got)):

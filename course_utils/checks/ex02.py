@@ -242,7 +242,8 @@ def _require_budget_structure(model: Any) -> None:
     if not isinstance(last, keras.layers.Dense) or last.units != 1:
         raise Hint("the model should end with Dense(1): one number (the sum) per sequence")
     loss = getattr(model, "loss", None)
-    loss_name = loss if isinstance(loss, str) else type(loss).__name__
+    # a string, a loss object (MeanSquaredError()) or a loss function (keras.losses.mse)
+    loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", type(loss).__name__)
     if str(loss_name).lower() not in ("mse", "mean_squared_error", "meansquarederror"):
         raise Hint(f"compile with loss='mse' (the budget's loss), not {loss_name!r}")
     optimizer = model.optimizer

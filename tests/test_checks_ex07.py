@@ -21,7 +21,7 @@ def assert_not_done(check):
 # --- 7.1: masking bug hunt --------------------------------------------------------------------
 
 
-def word_model(vocab_size, *, mask_zero=True, middle="rescaling", recurrent=True):
+def word_model(vocab_size, *, mask_zero=True, middle="rescaling", recurrent=True, units=16):
     layers = [
         keras.Input((None,), dtype="int32"),
         keras.layers.Embedding(vocab_size, 8, mask_zero=mask_zero, name="embedding"),
@@ -33,7 +33,7 @@ def word_model(vocab_size, *, mask_zero=True, middle="rescaling", recurrent=True
     elif middle == "conv":
         layers.append(keras.layers.Conv1D(8, 1, name="pointwise"))
     if recurrent:
-        layers.append(keras.layers.LSTM(16, name="lstm"))
+        layers.append(keras.layers.LSTM(units, name="lstm"))
     else:
         layers.append(keras.layers.GlobalAveragePooling1D(name="average"))
     layers.append(keras.layers.Dense(1, activation="sigmoid", name="score"))
@@ -82,6 +82,19 @@ def test_ex07_1_hints(kwargs, hint):
     assert not result.passed
     assert hint in result.message, result.message
     assert "[seed=0" in result.line()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "hint"),
+    [
+        ({"middle": None}, "the √8 scaling included"),  # masked, but the scaling was dropped
+        ({"units": 32}, "keep the given layers and sizes"),
+    ],
+)
+def test_ex07_1_refuses_a_different_model(kwargs, hint):
+    result = ex07.ex_07_1.evaluate(lambda v: word_model(v, **kwargs), seed=0)
+    assert not result.passed
+    assert hint in result.message, result.message
 
 
 def test_ex07_1_refuses_a_constant_model():
@@ -195,6 +208,38 @@ def test_ex07_2_wrong_loss():
     result = ex07.ex_07_2.evaluate(mse_model, seed=0)
     assert not result.passed
     assert "sparse_categorical_crossentropy" in result.message, result.message
+
+
+def test_ex07_2_requires_scores_of_lstm_states():
+    def no_lstm(vocab_size, max_len):
+        inputs = keras.Input((max_len,), dtype="int32")
+        embedded = keras.layers.Embedding(vocab_size, 16)(inputs)
+        scores = keras.layers.Dense(1)(embedded)[..., 0]
+        scores = keras.ops.where(keras.ops.not_equal(inputs, 0), scores, -1e9)
+        model = keras.Model(inputs, keras.ops.softmax(scores, axis=-1))
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        return model
+
+    result = ex07.ex_07_2.evaluate(no_lstm, seed=0)
+    assert not result.passed
+    assert "return_sequences=True" in result.message, result.message
+
+
+def test_ex07_2_refuses_a_hand_written_rule():
+    # an LSTM is present, but the output is softmax(50 · token id): the answer by a rule
+    def rule(vocab_size, max_len):
+        inputs = keras.Input((max_len,), dtype="int32")
+        embedded = keras.layers.Embedding(vocab_size, 4, mask_zero=True)(inputs)
+        states = keras.layers.LSTM(4, return_sequences=True)(embedded)
+        learned = keras.layers.Dense(1)(states)[..., 0]
+        scores = 0.0 * learned + 50.0 * keras.ops.cast(inputs, "float32")
+        model = keras.Model(inputs, keras.ops.softmax(scores, axis=-1))
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        return model
+
+    result = ex07.ex_07_2.evaluate(rule, seed=0)
+    assert not result.passed
+    assert "before any training" in result.message, result.message
 
 
 def test_ex07_2_none():

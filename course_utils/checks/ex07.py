@@ -75,6 +75,44 @@ def mask_path(model: Any) -> tuple[Any | None, Any | None]:
     return maker, None
 
 
+def _given_architecture(vocab_size: int) -> Any:
+    """The given model's layers and sizes, with the scaling as a mask-neutral ``Rescaling``."""
+    import keras
+
+    return keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(vocab_size, 8),
+            keras.layers.Rescaling(8**0.5),
+            keras.layers.LSTM(16),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+
+
+def _require_given_layers(model: Any, sequences: list[list[int]], alone: np.ndarray) -> None:
+    """On unpadded sequences the fix must compute what the given model computes (same weights)."""
+    reference = _given_architecture(BUG_VOCAB)
+    expected_shapes = [tuple(w.shape) for w in reference.get_weights()]
+    weights = [np.asarray(w) for w in model.get_weights()]
+    shapes = [tuple(w.shape) for w in weights]
+    if shapes != expected_shapes:
+        raise Hint(
+            "keep the given layers and sizes (Embedding(12, 8) → scale by √8 → LSTM(16) → "
+            f"Dense(1, sigmoid)) and fix only the masking; your weights have shapes {shapes}"
+        )
+    reference.set_weights(weights)
+    expected = np.concatenate(
+        [np.asarray(reference(np.array([s], dtype=np.int32), training=False)) for s in sequences]
+    )
+    if float(np.max(np.abs(expected - alone.reshape(expected.shape)))) > 1e-4:
+        raise Hint(
+            "on sequences without padding your model no longer computes what the given one "
+            "computes with the same weights: keep every given layer, the √8 scaling included, "
+            "and fix only the masking"
+        )
+
+
 def _padded(sequence: list[int], length: int, side: str) -> np.ndarray:
     row = np.zeros(length, dtype=np.int32)
     if side == "pre":
@@ -90,8 +128,9 @@ def ex_07_1(build_masked_model, *, rng) -> str:
 
     The check builds the learner's model (id 0 is padding), draws five new word sequences of 2–8
     tokens and feeds each one alone (no padding), pre-padded and post-padded to random lengths;
-    all outputs of a sequence must agree to 1e-5, and different sequences must get different
-    outputs (a constant model is not a fix).
+    all outputs of a sequence must agree to 1e-5; without padding the model must compute what
+    the given layers compute with its weights (the √8 scaling kept, same sizes), and different
+    sequences must get different outputs (a constant model is not a fix).
     """
     import keras
 
@@ -142,6 +181,7 @@ def ex_07_1(build_masked_model, *, rng) -> str:
             f"the output still changes with the padding (by up to {gap:.2g}) although a mask "
             "is made: does every layer between the mask and the LSTM work step by step?"
         )
+    _require_given_layers(model, sequences, alone)
     spread = float(np.max(np.ptp(alone.reshape(len(sequences), -1), axis=0)))
     if spread < 1e-6:
         raise Hint(
@@ -172,8 +212,10 @@ def ex_07_2(build_pointer_model, *, rng) -> str:
     The model maps padded token ids (batch, max_len) to probabilities over the max_len positions.
     The check draws ``max_len`` (14–20) and sequences of the "largest" task, trains the
     learner's compiled model on them (targets: the positions) with a fixed small budget, then
-    on new sequences requires: rows that sum to 1, probability 0 on padding (< 1e-6), the most
-    probable position right in ≥ 90 % of them, and a mean probability ≥ 0.5 on the right step.
+    on new sequences requires: a recurrent layer that returns its states, an untrained model
+    that does not already point right (no hand-written rule), rows that sum to 1, probability 0
+    on padding (< 1e-6), the most probable position right in ≥ 90 % of them, and a mean
+    probability ≥ 0.5 on the right step.
     """
     import keras
     import tensorflow as tf
@@ -200,6 +242,23 @@ def ex_07_2(build_pointer_model, *, rng) -> str:
             "one per value"
         )
     _require_distribution(probe)
+    kinds = [type(layer).__name__ for layer in _layers_of(model)]
+    if not any(
+        type(layer).__name__ in _RECURRENT and getattr(layer, "return_sequences", False)
+        for layer in _layers_of(model)
+    ):
+        raise Hint(
+            f"the exercise asks for a score for every LSTM state, but no recurrent layer of "
+            f"your model returns its sequence of states (layers: {kinds}): use "
+            "LSTM(..., return_sequences=True)"
+        )
+    untrained = model_outputs(model, test.x, what, trained=False)
+    if float(np.mean(np.argmax(untrained, axis=1) == test.positions)) >= 0.6:
+        raise Hint(
+            "your model points at the largest value before any training: it computes the answer "
+            "by a rule you wrote, not with learned scores; let the LSTM states be scored by "
+            "trainable layers"
+        )
     data = tf.data.Dataset.from_tensor_slices((train.x, train.positions))
     data = data.shuffle(len(train.x), seed=seed % 10_000).batch(POINTER_BUDGET["batch_size"])
     try:

@@ -1,5 +1,6 @@
 """Text for language models: an offline corpus, a character vocabulary, next-character windows,
-an n-gram baseline, bits per character and temperature sampling.
+n-gram baselines (add-alpha and interpolated Kneser-Ney), bits per character, and temperature
+sampling with a step model that carries the LSTM state.
 
 Introduced in ``notebooks/06_text_generation.ipynb``.
 
@@ -12,10 +13,12 @@ number of characters changes a little from one Python to the next.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import inspect
 import io
 import math
+import numbers
 import os
 import warnings
 import weakref
@@ -26,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.data import _positive_int
+from course_utils import validate
 
 #: The standard-library modules whose docstrings make the default corpus, in this order. They are
 #: plain library modules: importing them prints nothing and opens no window or connection (no
@@ -94,7 +97,18 @@ def python_docs_corpus(modules: Iterable[str] = CORPUS_MODULES) -> str:
     >>> text = python_docs_corpus(["json"])
     >>> text[:34]
     'JSON (JavaScript Object Notation) '
+    >>> python_docs_corpus("json") == text  # one name is one module
+    True
+
+    Raises:
+        TypeError: ``modules`` holds something else than module names.
+        ValueError: no module of ``modules`` could be imported or has docstrings.
     """
+    if isinstance(modules, str):
+        modules = [modules]  # one module name, not an iterable of one-letter names
+    modules = list(modules)
+    if not modules or not all(isinstance(name, str) for name in modules):
+        raise TypeError(f"modules must be module names such as ['json', 'csv'], got {modules!r}")
     seen: set[str] = set()
     docs: list[str] = []
     with warnings.catch_warnings():
@@ -110,6 +124,8 @@ def python_docs_corpus(modules: Iterable[str] = CORPUS_MODULES) -> str:
                 if len(doc) >= MIN_DOC_CHARS and doc not in seen:
                     seen.add(doc)
                     docs.append(doc)
+    if not docs:
+        raise ValueError(f"modules {modules!r}: none of them could be imported or has docstrings")
     return DOCUMENT_SEPARATOR.join(docs)
 
 
@@ -137,10 +153,9 @@ def load_corpus(
         TypeError: ``source`` is not a string or path, or ``max_chars`` is not an int.
     """
     if max_chars is not None:
-        if isinstance(max_chars, bool) or not isinstance(max_chars, int):
+        if isinstance(max_chars, bool) or not isinstance(max_chars, numbers.Integral):
             raise TypeError(f"max_chars must be an int or None, got {type(max_chars).__name__}")
-        if max_chars < 1:
-            raise ValueError(f"max_chars must be >= 1, got {max_chars}")
+        max_chars = validate.positive_int(max_chars, "max_chars")
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"source must be 'python-docs' or a file path, got {type(source).__name__}")
     if isinstance(source, str) and source == "python-docs":
@@ -253,10 +268,12 @@ def train_val_split_text(text: str, val_fraction: float = 0.1, seed: int = 0) ->
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, int | float):
+    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real):
         raise TypeError(f"val_fraction must be a number, got {type(val_fraction).__name__}")
+    val_fraction = float(val_fraction)
     if not 0 < val_fraction < 1:
         raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+    seed = validate.seed(seed)
     docs = [d for d in text.split(DOCUMENT_SEPARATOR) if d.strip()]
     if len(docs) < 2:
         raise ValueError(
@@ -301,8 +318,8 @@ def next_char_windows(
         raise ValueError(f"ids must be 1-D, got shape {array.shape}")
     if array.size and not np.issubdtype(array.dtype, np.integer):
         raise TypeError(f"ids must be integers, got dtype {array.dtype}")
-    length = _positive_int(length, "length")
-    stride = length if stride is None else _positive_int(stride, "stride")
+    length = validate.positive_int(length, "length")
+    stride = length if stride is None else validate.positive_int(stride, "stride")
     if array.size < length + 1:
         raise ValueError(f"ids has {array.size} items: need at least length + 1 = {length + 1}")
     windows = np.lib.stride_tricks.sliding_window_view(array, length + 1)[::stride]
@@ -339,9 +356,8 @@ def ngram_bits_per_char(train_text: str, test_text: str, order: int, alpha: floa
         ValueError: an empty text, ``order`` < 1 or ``alpha`` <= 0.
     """
     _check_texts(train_text, test_text)
-    order = _positive_int(order, "order")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not alpha > 0:
-        raise ValueError(f"alpha must be a number > 0, got {alpha!r}")
+    order = validate.positive_int(order, "order")
+    alpha = validate.finite_float(alpha, "alpha", low=0.0, low_inclusive=False)
     context = order - 1
     pad = "\0" * context
     train, test = pad + train_text, pad + test_text
@@ -359,6 +375,110 @@ def ngram_bits_per_char(train_text: str, test_text: str, order: int, alpha: floa
     return total / len(test_text)
 
 
+@functools.lru_cache(maxsize=8)
+def _gram_counts(text: str, k: int) -> Counter[str]:
+    """How often each ``k``-character substring occurs in ``text`` (cached: tuning reuses it)."""
+    return Counter(text[i : i + k] for i in range(len(text) - k + 1))
+
+
+@functools.lru_cache(maxsize=8)
+def _kn_level(
+    text: str, k: int, highest: bool
+) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """The counts one level of a Kneser-Ney model needs, for contexts of ``k - 1`` characters.
+
+    Returns ``(counts, totals, types)``: ``counts[g]`` for each ``k``-gram ``g`` is its raw count
+    (``highest``) or its continuation count, the number of distinct characters seen just before
+    it; ``totals[h]`` sums ``counts`` over the ``k``-grams that start with context ``h``, and
+    ``types[h]`` is how many distinct characters follow ``h``.
+    """
+    if highest:
+        counts: dict[str, int] = dict(_gram_counts(text, k))
+    else:
+        counts = dict(Counter(gram[1:] for gram in _gram_counts(text, k + 1)))
+    totals: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for gram, n in counts.items():
+        totals[gram[:-1]] += n
+        types[gram[:-1]] += 1
+    return counts, dict(totals), dict(types)
+
+
+def kneser_ney_char_bits(
+    train_text: str, test_text: str, order: int, discount: float = 0.75
+) -> np.ndarray:
+    """The bits an interpolated Kneser-Ney character n-gram model pays for each test character.
+
+    Returns one number per character of ``test_text``, ``-log2 P(c_t | previous characters)``;
+    :func:`kneser_ney_bits_per_char` is their mean.
+
+    The strongest cheap baseline for a character language model (Kneser & Ney 1995; Chen &
+    Goodman 1998). Each level subtracts one absolute discount ``D`` from every count and gives
+    the mass it freed to the level below, which uses one character less of context:
+
+    .. math:: P_k(c \\mid h) = \\frac{\\max(N_k(hc) - D, 0)}{\\sum_{c'} N_k(hc')}
+        + \\frac{D \\, T_k(h)}{\\sum_{c'} N_k(hc')} \\, P_{k-1}(c \\mid h_{2:})
+
+    where ``T_k(h)`` is the number of distinct characters seen after ``h``. The highest level
+    (``order``) uses raw counts ``N``; every lower level uses *continuation counts*, the number of
+    distinct characters seen just before ``hc``: a character that is frequent only inside one
+    common word (the ``q`` of ``quote``) then gets little probability in new contexts. Below the
+    unigram level sits the uniform distribution over the characters of ``train_text`` and
+    ``test_text``, so no character gets probability 0. A context never seen in training hands
+    all its mass to the level below; the first ``order - 1`` characters of ``test_text`` use the
+    orders their shorter context allows.
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    >>> kneser_ney_char_bits("ab" * 50, "abba", order=2).round(2)
+    array([1.  , 0.01, 7.03, 0.01])
+
+    Raises:
+        TypeError: a text is not a str, ``order`` is not an int or ``discount`` not a number.
+        ValueError: an empty text, ``order`` < 1 or ``discount`` outside (0, 1).
+    """
+    _check_texts(train_text, test_text)
+    order = validate.positive_int(order, "order")
+    discount = validate.finite_float(
+        discount, "discount", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
+    uniform = 1.0 / len(set(train_text) | set(test_text))
+    levels = [_kn_level(train_text, k, k == order) for k in range(1, order + 1)]
+    bits = np.zeros(len(test_text))
+    for i in range(len(test_text)):
+        top = min(order, i + 1)  # the first characters have a shorter context
+        p = uniform
+        for k in range(1, top + 1):
+            counts, totals, types = levels[k - 1]
+            context = test_text[i - k + 1 : i]
+            norm = totals.get(context)
+            if norm is None:  # context never seen: the lower order speaks for it
+                continue
+            gram = test_text[i - k + 1 : i + 1]
+            p = (max(counts.get(gram, 0) - discount, 0.0) + discount * types[context] * p) / norm
+        bits[i] = -math.log2(p)
+    return bits
+
+
+def kneser_ney_bits_per_char(
+    train_text: str, test_text: str, order: int, discount: float = 0.75
+) -> float:
+    """Bits per character of an interpolated Kneser-Ney character n-gram model on ``test_text``.
+
+    The mean of :func:`kneser_ney_char_bits` (see there for the model): the strongest cheap
+    baseline for a character language model. Choose ``order`` and ``discount`` on a validation
+    text, never on the text you report.
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    >>> round(kneser_ney_bits_per_char("abab" * 50, "abab" * 5, order=3), 2)
+    0.09
+    >>> round(kneser_ney_bits_per_char("ab" * 50, "ab" * 5, order=1, discount=0.5), 3)  # 1 bit
+    1.0
+    """
+    return float(kneser_ney_char_bits(train_text, test_text, order, discount).mean())
+
+
 def _log2_probs(outputs: np.ndarray, from_logits: bool | None) -> np.ndarray:
     """log2 of the predicted distributions, from logits or probabilities (detected if None)."""
     outputs = outputs.astype(np.float64)
@@ -373,15 +493,18 @@ def _log2_probs(outputs: np.ndarray, from_logits: bool | None) -> np.ndarray:
     return log_probs / math.log(2.0)
 
 
-def bits_per_char(
+def char_bits(
     model: Any,
     ids: Any,
     length: int,
     *,
     batch_size: int = 64,
     from_logits: bool | None = None,
-) -> float:
-    """Average bits per character a next-character Keras model needs to encode ``ids``.
+) -> np.ndarray:
+    """The bits a next-character Keras model pays for each character of ``ids`` after the first.
+
+    Item ``t`` of the result is ``-log2 p(ids[t + 1])`` given the characters before it in its
+    window; :func:`bits_per_char` is the mean.
 
     The ids are cut into non-overlapping windows with :func:`next_char_windows`; every target
     character counts once. The first characters of each window are predicted from a short
@@ -390,12 +513,26 @@ def bits_per_char(
 
     Example::
 
-        >>> bits_per_char(model, vocab.encode(val_text), length=200)  # doctest: +SKIP
-        2.1
+        >>> char_bits(model, vocab.encode(val_text), length=200)[:3]  # doctest: +SKIP
+        array([5.2, 3.1, 0.4])
     """
     x, y = next_char_windows(ids, length)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    batch_size = validate.positive_int(batch_size, "batch_size")
+    if x.min() < 0:
+        raise ValueError(f"ids must be >= 0, got {x.min()}")
+    input_dim = next(
+        (
+            getattr(layer, "input_dim", None)
+            for layer in getattr(model, "layers", [])
+            if type(layer).__name__ == "Embedding"
+        ),
+        None,
+    )
+    if input_dim is not None and max(x.max(), y.max()) >= input_dim:
+        raise ValueError(
+            f"ids go up to {max(x.max(), y.max())} but the model's Embedding reads only ids "
+            f"0..{input_dim - 1}: encode the text with the vocabulary the model was trained with"
+        )
     predict = _predictor(model)  # batch by batch: no tf.data pipeline, one traced graph
     outputs = np.concatenate(
         [np.asarray(predict(x[i : i + batch_size])) for i in range(0, len(x), batch_size)]
@@ -411,7 +548,34 @@ def bits_per_char(
         )
     log2p = _log2_probs(outputs, from_logits)
     picked = np.take_along_axis(log2p, y[..., None].astype(np.int64), axis=-1)
-    return float(-picked.mean())
+    return -picked.reshape(-1)
+
+
+def bits_per_char(
+    model: Any,
+    ids: Any,
+    length: int,
+    *,
+    batch_size: int = 64,
+    from_logits: bool | None = None,
+) -> float:
+    """Average bits per character a next-character Keras model needs to encode ``ids``.
+
+    The ids are cut into non-overlapping windows with :func:`next_char_windows`; every target
+    character counts once (:func:`char_bits` gives them one by one). The first characters of each
+    window are predicted from a short context, so a longer ``length`` measures the model more
+    fairly. The model's outputs may be logits or probabilities (detected when ``from_logits`` is
+    ``None``).
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    Example::
+
+        >>> bits_per_char(model, vocab.encode(val_text), length=200)  # doctest: +SKIP
+        2.1
+    """
+    bits = char_bits(model, ids, length, batch_size=batch_size, from_logits=from_logits)
+    return float(bits.mean())
 
 
 _PREDICTORS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
@@ -439,8 +603,156 @@ def _predictor(model: Any) -> Any:
     return _PREDICTORS[model]
 
 
+def _activation(layer: Any, attribute: str) -> Any:
+    """The NumPy version of a recurrent layer's ``activation`` or ``recurrent_activation``."""
+    name = getattr(getattr(layer, attribute), "__name__", "")
+    functions = {
+        "tanh": np.tanh,
+        "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # = 1 / (1 + exp(-z)), no overflow
+        "relu": lambda z: np.maximum(z, 0.0),
+        "linear": lambda z: z,
+        "softmax": _softmax,
+    }
+    if name not in functions:
+        raise ValueError(f"layer {layer.name!r}: {attribute} {name!r} is not supported")
+    return functions[name]
+
+
+class StepModel:
+    """A trained character model run **one character at a time**, carrying its recurrent state.
+
+    Built from the weights of a Keras model made of ``Embedding`` → ``LSTM``/``GRU`` layers →
+    ``Dense`` layers (``Dropout`` is skipped, as at inference), it runs lesson 01's equations in
+    NumPy: each :meth:`step` reads one id, updates every recurrent layer's state (``h`` and
+    ``c`` for an LSTM, ``h`` for a GRU) and returns the logits of the next character. Generating
+    ``N`` characters then costs ``N`` steps, and the state remembers the whole text so far,
+    while re-running a window of ``W`` characters for every new one costs ``W·N`` steps and
+    forgets everything older than the window.
+
+    The weights are copied when the step model is built: training the Keras model afterwards
+    does not change it.
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    Example::
+
+        >>> step = StepModel(model)  # doctest: +SKIP
+        >>> step.reset(); logits = step.feed(vocab.encode("Return the "))  # doctest: +SKIP
+    """
+
+    def __init__(self, model: Any) -> None:
+        import keras
+
+        if not isinstance(model, keras.Model):
+            raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+        self._layers: list[tuple[str, Any]] = []
+        kinds = []
+        for layer in model.layers:
+            kind = type(layer).__name__
+            weights = [np.asarray(w, dtype=np.float64) for w in layer.get_weights()]
+            if kind == "InputLayer" or kind == "Dropout":
+                continue
+            kinds.append(kind)
+            if kind == "Embedding":
+                self._layers.append(("embedding", weights[0]))
+            elif kind in ("LSTM", "GRU"):
+                if getattr(layer, "go_backwards", False):
+                    raise ValueError(f"layer {layer.name!r} reads backwards: it cannot generate")
+                act = _activation(layer, "activation")
+                rec = _activation(layer, "recurrent_activation")
+                if kind == "GRU" and not getattr(layer, "reset_after", True):
+                    raise ValueError(
+                        f"layer {layer.name!r}: only GRU(reset_after=True) is supported"
+                    )
+                if len(weights) == 2:  # use_bias=False
+                    shape = (2, 3 * layer.units) if kind == "GRU" else (4 * layer.units,)
+                    weights.append(np.zeros(shape))
+                self._layers.append((kind.lower(), (weights, act, rec, layer.units)))
+            elif kind == "Dense":
+                bias = weights[1] if len(weights) > 1 else 0.0
+                self._layers.append(("dense", (weights[0], bias, _activation(layer, "activation"))))
+            else:
+                raise ValueError(
+                    f"StepModel supports Embedding → LSTM/GRU → Dense models; layer {layer.name!r} "
+                    f"is a {kind}"
+                )
+        if not kinds or kinds[0] != "Embedding" or not any(k in ("LSTM", "GRU") for k in kinds):
+            raise ValueError(
+                f"StepModel needs an Embedding first and at least one LSTM or GRU, got {kinds}"
+            )
+        self.vocab_size = int(self._layers[0][1].shape[0])
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the text read so far: every state back to zeros."""
+        self._states: list[list[np.ndarray]] = []
+        for kind, params in self._layers:
+            if kind == "lstm":
+                self._states.append([np.zeros(params[3]), np.zeros(params[3])])
+            elif kind == "gru":
+                self._states.append([np.zeros(params[3])])
+
+    def step(self, char_id: int) -> np.ndarray:
+        """Read one id, update the states, and return the logits (or probabilities) that follow."""
+        char_id = validate.positive_int(char_id, "char_id", minimum=0)
+        if char_id >= self.vocab_size:
+            raise ValueError(f"char_id must lie in 0..{self.vocab_size - 1}, got {char_id}")
+        states = iter(self._states)
+        x: np.ndarray = np.zeros(0)
+        for kind, params in self._layers:
+            if kind == "embedding":
+                x = params[char_id]
+            elif kind == "lstm":
+                (kernel, recurrent, bias), act, rec, units = params
+                state = next(states)
+                h, c = state
+                z = x @ kernel + h @ recurrent + bias  # gate order i, f, c, o (lesson 01)
+                i, f, g, o = (
+                    rec(z[:units]),
+                    rec(z[units : 2 * units]),
+                    z[2 * units : 3 * units],
+                    rec(z[3 * units :]),
+                )
+                c = f * c + i * act(g)
+                h = o * act(c)
+                state[:] = [h, c]
+                x = h
+            elif kind == "gru":
+                (kernel, recurrent, bias), act, rec, units = params
+                state = next(states)
+                h = state[0]
+                bias = bias.reshape(2, -1)
+                zx = x @ kernel + bias[0]
+                zh = h @ recurrent + bias[1]
+                update = rec(zx[:units] + zh[:units])
+                reset = rec(zx[units : 2 * units] + zh[units : 2 * units])
+                candidate = act(zx[2 * units :] + reset * zh[2 * units :])
+                h = update * h + (1.0 - update) * candidate
+                state[0] = h
+                x = h
+            else:
+                kernel, bias, act = params
+                x = act(x @ kernel + bias)
+        return x
+
+    def feed(self, ids: Any) -> np.ndarray:
+        """Read every id of a 1-D sequence in turn; return the output after the last one."""
+        array = np.asarray(ids)
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(f"ids must be a non-empty 1-D sequence, got shape {array.shape}")
+        out = np.zeros(0)
+        for char_id in array.tolist():
+            out = self.step(char_id)
+        return out
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
 def _check_temperature(temperature: Any) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, int | float | np.floating):
+    if isinstance(temperature, bool | np.bool_) or not isinstance(temperature, numbers.Real):
         raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
     if not math.isfinite(temperature) or temperature <= 0:
         raise ValueError(
@@ -450,33 +762,7 @@ def _check_temperature(temperature: Any) -> float:
     return float(temperature)
 
 
-def sample_text(
-    model: Any,
-    vocab: CharVocab,
-    seed_text: str,
-    n_chars: int,
-    temperature: float = 1.0,
-    rng: np.random.Generator | int | None = None,
-    *,
-    context: int = 100,
-) -> str:
-    """Generate ``n_chars`` characters after ``seed_text``, one at a time, with temperature.
-
-    At each step the model sees the last ``context`` characters and returns a distribution
-    ``p`` over the next one; we sample from ``p ** (1 / temperature)`` renormalised (the
-    softmax of ``logits / temperature``). Temperatures below 1 sharpen the distribution
-    (safer, more repetitive text), above 1 flatten it (more surprising, more mistakes). The
-    unknown id is never sampled. Returns only the new characters.
-
-    Example::
-
-        >>> sample_text(model, vocab, "Return the ", 200, temperature=0.7, rng=0)  # doctest: +SKIP
-
-    Raises:
-        ValueError: ``temperature`` <= 0, an empty ``seed_text``, characters of ``seed_text``
-            the vocabulary does not know, or ``n_chars`` < 0.
-    """
-    temperature = _check_temperature(temperature)
+def _check_sampling(vocab: Any, seed_text: Any, n_chars: Any, rng: Any) -> tuple[int, Any]:
     if not isinstance(vocab, CharVocab):
         raise TypeError(f"vocab must be a CharVocab, got {type(vocab).__name__}")
     if not isinstance(seed_text, str):
@@ -486,31 +772,107 @@ def sample_text(
     unknown = vocab.unknown_chars(seed_text)
     if unknown:
         raise ValueError(f"seed_text has characters the vocabulary does not know: {unknown}")
-    n_chars = _positive_int(n_chars, "n_chars", minimum=0)
-    if isinstance(context, bool) or not isinstance(context, int) or context < 1:
-        raise ValueError(f"context must be an int >= 1, got {context!r}")
-    if not isinstance(rng, np.random.Generator):
-        if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int)):
-            raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {rng!r}")
-        rng = np.random.default_rng(rng)
-    ids = list(vocab.encode(seed_text))
-    new: list[int] = []
+    n_chars = validate.positive_int(n_chars, "n_chars", minimum=0)
+    if rng is None:
+        rng = np.random.default_rng()
+    return n_chars, validate.as_generator(rng)
+
+
+def _draw(outputs: np.ndarray, size: int, temperature: float, rng: np.random.Generator) -> int:
+    """Draw the next id from one step's logits (or probabilities) at a temperature."""
+    outputs = np.asarray(outputs)
+    if outputs.shape != (size,):
+        raise ValueError(
+            f"the model returns shape {outputs.shape} per step: expected a distribution over "
+            f"the {size} ids of the vocabulary"
+        )
+    scaled = _log2_probs(outputs, None) / temperature
+    scaled[CharVocab.UNKNOWN_ID] = -np.inf  # the unknown id is never sampled
+    p = np.exp2(scaled - scaled.max())
+    return int(rng.choice(size, p=p / p.sum()))
+
+
+def sample_text(
+    model: Any,
+    vocab: CharVocab,
+    seed_text: str,
+    n_chars: int,
+    temperature: float = 1.0,
+    rng: np.random.Generator | int | None = None,
+) -> str:
+    """Generate ``n_chars`` characters after ``seed_text``, carrying the model's state.
+
+    The model reads ``seed_text`` one character at a time (a :class:`StepModel` built from its
+    weights), then for every new character returns a distribution ``p`` over the next one; we
+    draw from ``p ** (1 / temperature)`` renormalised (the softmax of ``logits / temperature``)
+    and feed the drawn character back in. Temperatures below 1 sharpen the distribution (safer,
+    more repetitive text), above 1 flatten it (more surprising, more mistakes). The unknown id is
+    never sampled. Each new character costs one step of the network, and the state remembers the
+    whole sample, not only the last window. Returns only the new characters.
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    Example::
+
+        >>> sample_text(model, vocab, "Return the ", 200, temperature=0.7, rng=0)  # doctest: +SKIP
+
+    Raises:
+        ValueError: ``temperature`` <= 0, an empty ``seed_text``, characters of ``seed_text``
+            the vocabulary does not know, ``n_chars`` < 0, or a model that is not an
+            ``Embedding`` → ``LSTM``/``GRU`` → ``Dense`` stack over this vocabulary.
+    """
+    temperature = _check_temperature(temperature)
+    n_chars, rng = _check_sampling(vocab, seed_text, n_chars, rng)
+    step = model if isinstance(model, StepModel) else StepModel(model)
+    if step.vocab_size != len(vocab):
+        raise ValueError(
+            f"the model's Embedding reads {step.vocab_size} ids, the vocabulary has {len(vocab)}: "
+            "use the vocabulary the model was trained with"
+        )
+    step.reset()
+    outputs = step.feed(vocab.encode(seed_text))
+    new = np.zeros(n_chars, dtype=np.int32)
+    for k in range(n_chars):
+        new[k] = _draw(outputs, len(vocab), temperature, rng)
+        outputs = step.step(int(new[k]))
+    return vocab.decode(new)
+
+
+def sample_text_windowed(
+    model: Any,
+    vocab: CharVocab,
+    seed_text: str,
+    n_chars: int,
+    temperature: float = 1.0,
+    rng: np.random.Generator | int | None = None,
+    *,
+    context: int = 100,
+) -> str:
+    """Generate like :func:`sample_text`, but re-run the last ``context`` characters every step.
+
+    The simple way to sample a model trained on windows: for each new character, run the whole
+    model on the last ``context`` characters and keep the last prediction. It costs ``context``
+    LSTM steps per character and forgets everything older than the window; the lesson uses it to
+    show why :func:`sample_text` carries the state instead. The same ``rng`` gives the same text
+    as :func:`sample_text` while the text is shorter than ``context`` (up to rounding).
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    Example::
+
+        >>> sample_text_windowed(model, vocab, "Return ", 50, rng=0)  # doctest: +SKIP
+    """
+    temperature = _check_temperature(temperature)
+    n_chars, rng = _check_sampling(vocab, seed_text, n_chars, rng)
+    context = validate.positive_int(context, "context")
+    ids = np.zeros(len(seed_text) + n_chars, dtype=np.int32)
+    ids[: len(seed_text)] = vocab.encode(seed_text)
+    end = len(seed_text)
     predict = _predictor(model)
     for _ in range(n_chars):
-        window = np.asarray(ids[-context:], dtype=np.int32)[None, :]
-        outputs = np.asarray(predict(window))
+        outputs = np.asarray(predict(ids[max(0, end - context) : end][None, :]))
         if outputs.ndim == 3:
             outputs = outputs[:, -1]
-        if outputs.shape != (1, len(vocab)):
-            raise ValueError(
-                f"the model returns shape {outputs.shape} per step: expected a distribution over "
-                f"the {len(vocab)} ids of the vocabulary"
-            )
-        log2p = _log2_probs(outputs[0], None)
-        scaled = log2p / temperature
-        scaled[CharVocab.UNKNOWN_ID] = -np.inf
-        p = np.exp2(scaled - scaled.max())
-        next_id = int(rng.choice(len(p), p=p / p.sum()))
-        ids.append(next_id)
-        new.append(next_id)
-    return vocab.decode(np.asarray(new, dtype=np.int32))
+        ids[end] = _draw(outputs[0], len(vocab), temperature, rng)
+        end += 1
+    return vocab.decode(ids[len(seed_text) :])

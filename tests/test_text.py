@@ -9,11 +9,14 @@ import pytest
 from course_utils import text
 from course_utils.text import (
     CharVocab,
+    StepModel,
     bits_per_char,
+    kneser_ney_bits_per_char,
     load_corpus,
     next_char_windows,
     ngram_bits_per_char,
     sample_text,
+    sample_text_windowed,
     train_val_split_text,
 )
 
@@ -54,6 +57,14 @@ def test_corpus_prints_nothing_and_leaks_no_warnings(capfd, recwarn):
 
 def test_missing_module_is_skipped():
     assert text.python_docs_corpus(["no_such_module_xyz", "json"]).startswith("JSON")
+
+
+def test_one_module_name_is_one_module_and_nothing_is_an_error():
+    assert text.python_docs_corpus("json") == text.python_docs_corpus(["json"])
+    with pytest.raises(ValueError, match="none of them could be imported"):
+        text.python_docs_corpus(["no_such_module_xyz"])
+    with pytest.raises(TypeError, match="module names"):
+        text.python_docs_corpus([3])
 
 
 def test_max_chars_and_file_source(tmp_path, corpus):
@@ -233,13 +244,106 @@ def test_ngram_unseen_characters_cost_but_do_not_crash():
         (("ab", "", 2), {}, ValueError, "test_text is empty"),
         (("ab", "ab", 0), {}, ValueError, "order must be >= 1"),
         (("ab", "ab", 2.0), {}, TypeError, "order must be an int"),
-        (("ab", "ab", 2), {"alpha": 0}, ValueError, "alpha must be a number > 0"),
+        (("ab", "ab", 2), {"alpha": 0}, ValueError, "alpha must be > 0"),
+        (("ab", "ab", 2), {"alpha": "0.1"}, TypeError, "alpha must be a number"),
         ((["a"], "ab", 2), {}, TypeError, "train_text must be a str"),
     ],
 )
 def test_ngram_bad_arguments(args, kwargs, error, match):
     with pytest.raises(error, match=match):
         ngram_bits_per_char(*args, **kwargs)
+
+
+def test_ngram_accepts_numpy_scalars():
+    plain = ngram_bits_per_char("abcab" * 20, "abcab", order=2, alpha=0.5)
+    assert ngram_bits_per_char("abcab" * 20, "abcab", np.int64(2), np.float32(0.5)) == plain
+
+
+# --- Kneser-Ney baseline ----------------------------------------------------------------------
+
+
+def kn_next_char_probs(train, context, order, discount):
+    """P(c | context) for every character c of train, recovered from the average bits."""
+    before = len(context) * kneser_ney_bits_per_char(train + context, context, order, discount)
+    chars = sorted(set(train + context))
+    probs = []
+    for c in chars:
+        # the uniform floor covers train ∪ test: add context to train so that it never changes
+        after = (len(context) + 1) * kneser_ney_bits_per_char(
+            train + context, context + c, order, discount
+        )
+        probs.append(2.0 ** -(after - before))
+    return np.array(probs)
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 5])
+def test_kneser_ney_probabilities_sum_to_one(order):
+    rng = np.random.default_rng(order)
+    words = ["the", "cat", "sat", "on", "a", "mat", "hat", "and", "ran"]
+    train = " ".join(rng.choice(words, size=300))
+    for _ in range(4):
+        context = " ".join(rng.choice(words, size=3)) + " " + str(rng.choice(["c", "q", "s"]))
+        probs = kn_next_char_probs(train, context, order, float(rng.uniform(0.2, 0.95)))
+        assert probs.min() > 0
+        assert probs.sum() == pytest.approx(1.0, abs=1e-9)
+
+
+def test_kneser_ney_order_1_is_the_interpolated_unigram_by_hand():
+    # train "aab": counts a 2, b 1 (total 3, 2 types); vocabulary {a, b, c} with the test text
+    d = 0.5
+    p_a = (2 - d) / 3 + d * 2 / 3 * (1 / 3)
+    p_c = d * 2 / 3 * (1 / 3)
+    expected = -(math.log2(p_a) + math.log2(p_c)) / 2
+    assert kneser_ney_bits_per_char("aab", "ac", 1, d) == pytest.approx(expected, rel=1e-12)
+
+
+def test_kneser_ney_order_2_by_hand():
+    # train "abab": bigrams ab 2, ba 1; continuation counts of a (after b) 1, of b (after a) 1
+    d = 0.5
+    unigram_b = (1 - d) / 2 + d * 2 / 2 * (1 / 2)  # continuation level: b 1, a 1 of 2
+    p_b_after_a = (2 - d) / 2 + d * 1 / 2 * unigram_b
+    first_a = (1 - d) / 2 + d * 2 / 2 * (1 / 2)  # the first character has no context
+    expected = -(math.log2(first_a) + math.log2(p_b_after_a)) / 2
+    assert kneser_ney_bits_per_char("abab", "ab", 2, d) == pytest.approx(expected, rel=1e-12)
+
+
+def test_kneser_ney_beats_add_alpha_on_the_corpus_at_high_orders(corpus):
+    train, val = train_val_split_text(corpus[:250_000], 0.1, seed=0)
+    val = val[:15_000]
+    for order in (5, 6):
+        kn = kneser_ney_bits_per_char(train, val, order, 0.8)
+        best_add_alpha = min(ngram_bits_per_char(train, val, order, a) for a in (0.01, 0.1))
+        assert kn < best_add_alpha - 0.2, (order, kn, best_add_alpha)
+    # and, unlike add-alpha, it does not get worse from order 4 to 6
+    assert kneser_ney_bits_per_char(train, val, 6, 0.8) < kneser_ney_bits_per_char(
+        train, val, 4, 0.8
+    )
+
+
+def test_kneser_ney_accepts_numpy_scalars():
+    plain = kneser_ney_bits_per_char("abcab" * 20, "abcab", 3, 0.75)
+    assert kneser_ney_bits_per_char("abcab" * 20, "abcab", np.int64(3), np.float32(0.75)) == (
+        pytest.approx(plain, rel=1e-6)
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("", "ab", 2), ValueError, "train_text is empty"),
+        (("ab", "", 2), ValueError, "test_text is empty"),
+        (("ab", "ab", 0), ValueError, "order must be >= 1"),
+        (("ab", "ab", 2.0), TypeError, "order must be an int"),
+        (("ab", "ab", 2, 0.0), ValueError, "discount must be > 0"),
+        (("ab", "ab", 2, 1.0), ValueError, "discount must be < 1"),
+        (("ab", "ab", 2, float("nan")), ValueError, "discount must be finite"),
+        (("ab", "ab", 2, "0.5"), TypeError, "discount must be a number"),
+        ((["a"], "ab", 2), TypeError, "train_text must be a str"),
+    ],
+)
+def test_kneser_ney_bad_arguments(args, error, match):
+    with pytest.raises(error, match=match):
+        kneser_ney_bits_per_char(*args)
 
 
 # --- models: bits per char and sampling (tiny, untrained or hand-set models) ------------------
@@ -280,20 +384,36 @@ def test_bits_per_char_rejects_wrong_output_shapes():
         bits_per_char(ConstantModel(np.array([0.5, 0.5])), np.arange(10) % 2, 4, batch_size=0)
 
 
+def tiny_model(cell="LSTM", vocab_text="abcd ", last=None):
+    import keras
+
+    vocab = CharVocab(vocab_text)
+    model = keras.Sequential(
+        [
+            keras.Input((None,), dtype="int32"),
+            keras.layers.Embedding(len(vocab), 4),
+            getattr(keras.layers, cell)(8, return_sequences=True),
+            keras.layers.Dropout(0.1),
+            keras.layers.Dense(len(vocab), activation=last),
+        ]
+    )
+    return model, vocab
+
+
 @pytest.fixture(scope="module")
 def tiny_keras_model():
     import keras
 
     keras.utils.set_random_seed(0)
-    vocab = CharVocab("abcd ")
-    model = keras.Sequential(
-        [
-            keras.Input((None,), dtype="int32"),
-            keras.layers.Embedding(len(vocab), 4),
-            keras.layers.LSTM(8, return_sequences=True),
-            keras.layers.Dense(len(vocab)),
-        ]
-    )
+    return tiny_model()
+
+
+def constant_keras_model(probs):
+    """A Keras character model whose next-character distribution is ``probs`` at every step."""
+    model, vocab = tiny_model(vocab_text="abc")
+    dense = model.layers[-1]
+    logits = np.log(np.clip(probs, 1e-30, None))
+    dense.set_weights([np.zeros_like(dense.get_weights()[0]), logits.astype("float32")])
     return model, vocab
 
 
@@ -310,6 +430,55 @@ def test_bits_per_char_on_a_tiny_keras_model(tiny_keras_model):
     assert bits == pytest.approx(expected, rel=1e-5)
 
 
+def test_bits_per_char_rejects_ids_outside_the_vocabulary(tiny_keras_model):
+    model, _ = tiny_keras_model
+    with pytest.raises(ValueError, match=r"Embedding reads only ids 0\.\.5"):
+        bits_per_char(model, np.array([1, 2, 9, 1, 2, 3, 1], dtype=np.int32), 3)
+    with pytest.raises(ValueError, match="ids must be >= 0"):
+        bits_per_char(model, np.array([1, 2, -1, 1, 2, 3, 1], dtype=np.int32), 3)
+
+
+@pytest.mark.parametrize(("cell", "last"), [("LSTM", None), ("GRU", None), ("LSTM", "softmax")])
+def test_step_model_reproduces_keras_step_by_step(cell, last):
+    import keras
+
+    keras.utils.set_random_seed(1)
+    model, vocab = tiny_model(cell, last=last)
+    ids = vocab.encode("abc dab cd a")
+    expected = np.asarray(model(ids[None], training=False), dtype=np.float64)[0]
+    step = StepModel(model)
+    got = np.stack([step.step(i) for i in ids])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    step.reset()
+    np.testing.assert_allclose(step.feed(ids), expected[-1], atol=1e-5)
+
+
+def test_step_model_copies_the_weights_and_rejects_other_models(tiny_keras_model):
+    import keras
+
+    model, vocab = tiny_model()
+    step = StepModel(model)
+    before = step.feed(vocab.encode("ab"))
+    model.layers[-1].set_weights([w * 0 for w in model.layers[-1].get_weights()])
+    step.reset()
+    np.testing.assert_array_equal(step.feed(vocab.encode("ab")), before)
+    dense_only = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="Embedding first"):
+        StepModel(dense_only)
+    with pytest.raises(TypeError, match=r"keras\.Model"):
+        StepModel(object())
+    with pytest.raises(ValueError, match=r"char_id must lie in 0\.\.5"):
+        step.step(6)
+    assert step.step(np.int64(2)).shape == (len(vocab),)
+
+
+def test_state_carrying_and_windowed_samplers_agree(tiny_keras_model):
+    model, vocab = tiny_keras_model
+    a = sample_text(model, vocab, "ab", 20, temperature=0.8, rng=5)
+    b = sample_text_windowed(model, vocab, "ab", 20, temperature=0.8, rng=5)
+    assert a == b  # same draws while the window holds the whole text
+
+
 def test_sampler_is_deterministic_with_a_fixed_rng(tiny_keras_model):
     model, vocab = tiny_keras_model
     a = sample_text(model, vocab, "ab", 12, temperature=1.0, rng=np.random.default_rng(3))
@@ -320,16 +489,17 @@ def test_sampler_is_deterministic_with_a_fixed_rng(tiny_keras_model):
     assert sample_text(model, vocab, "ab", 0) == ""
 
 
-def test_temperature_sharpens_and_flattens():
-    probs = np.array([0.0, 0.6, 0.3, 0.1])
-    model = ConstantModel(probs)
-    vocab = CharVocab("abc")
-    cold = sample_text(model, vocab, "a", 300, temperature=0.05, rng=0)
-    assert cold == "a" * 300
-    hot = sample_text(model, vocab, "a", 3000, temperature=1.0, rng=0)
+@pytest.mark.parametrize("sampler", [sample_text, sample_text_windowed])
+def test_temperature_sharpens_and_flattens(sampler):
+    model, vocab = constant_keras_model(np.array([1e-30, 0.6, 0.3, 0.1]))
+    cold = sampler(model, vocab, "a", 300 if sampler is sample_text else 30, 0.05, rng=0)
+    assert set(cold) == {"a"}
+    if sampler is sample_text_windowed:
+        return  # slow: one model call per character
+    hot = sampler(model, vocab, "a", 3000, temperature=1.0, rng=0)
     shares = [hot.count(c) / 3000 for c in "abc"]
     np.testing.assert_allclose(shares, [0.6, 0.3, 0.1], atol=0.03)
-    flat = sample_text(model, vocab, "a", 3000, temperature=50.0, rng=0)
+    flat = sampler(model, vocab, "a", 3000, temperature=np.float32(50.0), rng=0)
     assert min(flat.count(c) for c in "abc") > 900
 
 
@@ -344,13 +514,15 @@ def test_temperature_sharpens_and_flattens():
         ({"seed_text": "abz!"}, ValueError, r"does not know: \['!', 'z'\]"),
         ({"n_chars": -1}, ValueError, "n_chars must be >= 0"),
         ({"n_chars": 2.0}, TypeError, "n_chars must be an int"),
-        ({"rng": "seed"}, TypeError, "rng must be a numpy Generator"),
+        ({"rng": "seed"}, TypeError, "rng"),
         ({"vocab": {"a": 1}}, TypeError, "vocab must be a CharVocab"),
+        ({"model": "model"}, TypeError, "model must be a keras.Model"),
+        ({"vocab": CharVocab("abcdefg")}, ValueError, "Embedding reads 4 ids"),
     ],
 )
 def test_sampler_bad_arguments(kwargs, error, match):
     args = {
-        "model": ConstantModel(np.full(4, 0.25)),
+        "model": constant_keras_model(np.full(4, 0.25))[0],
         "vocab": CharVocab("abc"),
         "seed_text": "ab",
         "n_chars": 3,
@@ -362,7 +534,17 @@ def test_sampler_bad_arguments(kwargs, error, match):
 
 def test_sampler_rejects_a_model_with_the_wrong_vocabulary_size():
     with pytest.raises(ValueError, match="distribution over the 4 ids"):
-        sample_text(ConstantModel(np.full(7, 1 / 7)), CharVocab("abc"), "a", 2)
+        sample_text_windowed(ConstantModel(np.full(7, 1 / 7)), CharVocab("abc"), "a", 2)
+    with pytest.raises(ValueError, match="context must be >= 1"):
+        sample_text_windowed(ConstantModel(np.full(4, 0.25)), CharVocab("abc"), "a", 2, context=0)
+    assert (
+        len(
+            sample_text_windowed(
+                ConstantModel(np.full(4, 0.25)), CharVocab("abc"), "a", 2, context=np.int64(3)
+            )
+        )
+        == 2
+    )
 
 
 def test_the_traced_predictor_does_not_keep_a_model_alive(tiny_keras_model):
@@ -372,7 +554,7 @@ def test_the_traced_predictor_does_not_keep_a_model_alive(tiny_keras_model):
     import keras
 
     model = keras.models.clone_model(tiny_keras_model[0])
-    sample_text(model, tiny_keras_model[1], "ab", 3, rng=0)
+    sample_text_windowed(model, tiny_keras_model[1], "ab", 3, rng=0)
     assert model in text._PREDICTORS
     alive = weakref.ref(model)
     del model

@@ -11,6 +11,9 @@ import numbers
 from course_utils.data import _positive_int
 
 CELLS = ("lstm", "gru")
+#: What ``build_regressor(norm=...)`` accepts: no normalisation, ``LayerNormalization`` or
+#: ``BatchNormalization`` between stacked recurrent layers (lesson 04).
+NORMS = (None, "layer", "batch")
 
 
 def build_regressor(
@@ -21,6 +24,8 @@ def build_regressor(
     layers: int = 1,
     cell: str = "lstm",
     dropout: float = 0.0,
+    recurrent_dropout: float = 0.0,
+    norm: str | None = None,
     bidirectional: bool = False,
     horizon: int = 1,
     learning_rate: float = 1e-3,
@@ -31,6 +36,8 @@ def build_regressor(
     ``layers`` recurrent layers of ``units`` each (all but the last with
     ``return_sequences=True``), each optionally wrapped in ``Bidirectional`` and followed by a
     ``Dropout(dropout)`` layer, then ``Dense(horizon)``. Compiled with Adam and MSE.
+    ``recurrent_dropout`` is passed to every recurrent layer (it drops units of the state fed
+    back at each step); ``norm`` puts a normalisation layer between stacked recurrent layers.
     Layers are named (``<cell>_1``, ``dense``...) so summaries are stable across re-runs.
 
     Args:
@@ -38,6 +45,10 @@ def build_regressor(
         units: cells per recurrent layer; layers: how many stacked layers (>= 1).
         cell: ``"lstm"`` or ``"gru"``.
         dropout: rate of the ``Dropout`` layer after each recurrent layer, in [0, 1).
+        recurrent_dropout: the recurrent layers' ``recurrent_dropout``, in [0, 1) (lesson 04).
+        norm: ``None``, ``"layer"`` (``LayerNormalization``) or ``"batch"``
+            (``BatchNormalization``) after every recurrent layer but the last; needs
+            ``layers >= 2`` (lesson 04).
         bidirectional: wrap each recurrent layer in ``keras.layers.Bidirectional``.
         horizon: outputs of the final ``Dense`` layer.
         learning_rate: Adam's step size.
@@ -56,10 +67,17 @@ def build_regressor(
     horizon = _positive_int(horizon, "horizon")
     if not isinstance(cell, str) or cell.lower() not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-    if isinstance(dropout, bool) or not isinstance(dropout, numbers.Real):
-        raise TypeError(f"dropout must be a number, got {type(dropout).__name__}")
-    if not 0.0 <= float(dropout) < 1.0:
-        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
+    for rate, rate_name in ((dropout, "dropout"), (recurrent_dropout, "recurrent_dropout")):
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
+            raise TypeError(f"{rate_name} must be a number, got {type(rate).__name__}")
+        if not 0.0 <= float(rate) < 1.0:
+            raise ValueError(f"{rate_name} must be in [0, 1), got {rate}")
+    if norm is not None and (not isinstance(norm, str) or norm.lower() not in NORMS[1:]):
+        raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
+    if norm is not None and layers < 2:
+        raise ValueError(
+            f"norm goes between stacked recurrent layers: it needs layers >= 2, got {layers}"
+        )
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {type(bidirectional).__name__}")
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
@@ -73,12 +91,24 @@ def build_regressor(
     layer_class = keras.layers.LSTM if cell == "lstm" else keras.layers.GRU
     stack: list = [keras.Input(shape=(window, features), name="window")]
     for index in range(1, layers + 1):
-        recurrent = layer_class(units, return_sequences=index < layers, name=f"{cell}_{index}")
+        recurrent = layer_class(
+            units,
+            return_sequences=index < layers,
+            recurrent_dropout=float(recurrent_dropout),
+            name=f"{cell}_{index}",
+        )
         if bidirectional:
             recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{index}")
         stack.append(recurrent)
         if dropout > 0:
             stack.append(keras.layers.Dropout(float(dropout), name=f"dropout_{index}"))
+        if norm is not None and index < layers:
+            norm_class = (
+                keras.layers.LayerNormalization
+                if norm.lower() == "layer"
+                else keras.layers.BatchNormalization
+            )
+            stack.append(norm_class(name=f"{norm.lower()}_norm_{index}"))
     stack.append(keras.layers.Dense(horizon, name="dense"))
     model = keras.Sequential(stack, name=name)
     model.compile(optimizer=keras.optimizers.Adam(float(learning_rate)), loss="mse")

@@ -41,3 +41,31 @@ def test_stacked_bidirectional_gru_with_dropout():
 def test_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         build_regressor(**kwargs)
+
+
+def test_recurrent_dropout_and_norm_between_stacked_layers():
+    model = build_regressor(8, units=4, layers=3, recurrent_dropout=0.25, norm="layer")
+    names = [layer.name for layer in model.layers]
+    assert names == ["lstm_1", "layer_norm_1", "lstm_2", "layer_norm_2", "lstm_3", "dense"]
+    assert all(model.get_layer(f"lstm_{i}").recurrent_dropout == 0.25 for i in (1, 2, 3))
+    batch = build_regressor(8, units=4, layers=2, cell="gru", norm="BATCH")
+    assert [layer.name for layer in batch.layers] == ["gru_1", "batch_norm_1", "gru_2", "dense"]
+    assert build_regressor(8, units=4, layers=2, norm=None).count_params() == (
+        build_regressor(8, units=4, layers=2).count_params()
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"recurrent_dropout": 1.0}, ValueError, r"recurrent_dropout must be in \[0, 1\)"),
+        ({"recurrent_dropout": -0.1}, ValueError, r"recurrent_dropout must be in \[0, 1\)"),
+        ({"recurrent_dropout": None}, TypeError, "recurrent_dropout must be a number"),
+        ({"norm": "group", "layers": 2}, ValueError, "norm must be one of"),
+        ({"norm": 1, "layers": 2}, ValueError, "norm must be one of"),
+        ({"norm": "layer"}, ValueError, "needs layers >= 2"),
+    ],
+)
+def test_bad_lesson_04_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        build_regressor(5, **kwargs)

@@ -128,8 +128,48 @@ def test_5_1_refuses_a_bad_ticker_and_a_memoriser():
             memory["answer"] = ar_on_returns(series, n_test)
         return memory["answer"]
 
-    assert ex_05_1.evaluate(memoriser, "MSFT", seed=0).passed  # the draw it memorised
-    assert not any(ex_05_1.evaluate(memoriser, "MSFT", seed=s).passed for s in (1, 2, 4))
+    # refused even on the draw it memorised: its second call (the altered series) repeats itself
+    assert not any(ex_05_1.evaluate(memoriser, "MSFT", seed=s).passed for s in (0, 1, 2, 4))
+
+
+def test_5_1_refuses_a_function_that_peeks_once_and_then_repeats_itself():
+    memory = {}
+
+    def peek_then_repeat(series, n_test):
+        values = np.asarray(series, dtype=np.float64)
+        if "answer" not in memory:  # first call (the judged one): peek at the month itself
+            memory["answer"] = 0.9 * values[-n_test:] + 0.1 * values[-n_test - 1 : -1]
+        return memory["answer"]
+
+    for seed in (0, 1, 2):
+        memory.clear()
+        result = ex_05_1.evaluate(peek_then_repeat, "MSFT", seed=seed)
+        assert not result.passed and "did not change" in result.message, result.message
+
+
+def test_5_1_refuses_a_look_up_of_stocks_csv_by_value():
+    from course_utils.data import load_stock, stock_tickers
+
+    def look_up(series, n_test):
+        for ticker in stock_tickers():
+            full = load_stock(ticker).to_numpy()
+            head = np.asarray(series, dtype=np.float64)[:20]
+            if len(full) >= len(series) and np.allclose(full[:20], head):
+                real = full[: len(series)]
+                return 0.9 * real[-n_test:] + 0.1 * real[-n_test - 1 : -1]
+        return np.asarray(series, dtype=np.float64)[-n_test - 1 : -1] * 1.001
+
+    for seed in (0, 1, 2):
+        assert not ex_05_1.evaluate(look_up, "MSFT", seed=seed).passed
+
+
+def test_5_1_a_rule_that_nearly_copies_last_month_passes_as_the_text_says():
+    def nearly_persistence(series, n_test):
+        values = np.asarray(series, dtype=np.float64)
+        recent = values[-n_test - 2 : -2] / values[-n_test - 3 : -3] - 1  # last known return
+        return values[-n_test - 1 : -1] * (1 + 0.05 * recent)
+
+    assert ex_05_1.evaluate(nearly_persistence, "MSFT", seed=0).passed
 
 
 def test_5_1_a_learner_who_mutates_the_series_cannot_change_the_judgement():
@@ -199,6 +239,20 @@ def test_5_2_not_done_and_memoriser():
         return memory["answer"]
 
     assert not any(ex_05_2.evaluate(memoriser, seed=s).passed for s in (1, 2, 3))
+
+
+def test_5_2_refuses_a_look_up_of_the_weekly_changes():
+    def look_up_changes(train_series, horizon):
+        real = load_co2().to_numpy()
+        mine = np.diff(np.asarray(train_series, dtype=np.float64))[-200:]
+        changes = np.diff(real)
+        for end in range(len(changes), 199, -1):
+            if np.allclose(changes[end - 200 : end], mine):
+                return real[end + 1 : end + 1 + horizon] + train_series.iloc[-1] - real[end]
+        return seasonal_naive(train_series, horizon)
+
+    for seed in (0, 1, 2):
+        assert not ex_05_2.evaluate(look_up_changes, seed=seed).passed
 
 
 def test_5_2_the_learner_never_sees_real_dates_or_levels():

@@ -73,9 +73,17 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
     series. Forecast ``i`` is for the value at position ``len(series) - n_test + i`` and may use
     only the values before it. Then the check changes the series from a month in the middle of
     the test part on and calls ``forecast`` again: every forecast for a month up to that one
-    must stay the same (else the function peeks at the future). It passes when the MAE is at
-    most 1.10 × persistence's ("the price does not change"): no skill is demanded, only an
-    honest forecaster that is not much worse than the random walk.
+    must stay the same (else the function peeks at the future), and every later one must move
+    (else it returns remembered values: a function that peeks on one call and repeats itself on
+    the next is refused). It passes when the MAE is at most 1.10 × persistence's ("the price
+    does not change"): no skill is demanded, only an honest forecaster that is not much worse
+    than the random walk, so a rule that nearly copies last month passes too (the exercise
+    text says so). The prices are multiplied by a drawn constant, so the values handed over
+    are not those of ``Stocks.csv``.
+
+    What it cannot stop: the data are public, so a function written to find its input inside
+    ``load_stock`` (matching returns, not values) and to behave honestly only on the altered
+    call can pass; like code that patches ``course_utils``, that is deliberate cheating.
     """
     import pandas as pd
 
@@ -90,7 +98,9 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
     ticker = str(rng.choice([t for t in LONG_TICKERS if t != my_ticker]))
     full = load_stock(ticker)
     end = len(full) - int(rng.integers(0, 61))  # drop up to five years at the end
-    series = full.iloc[:end].copy()
+    # prices times a drawn constant: returns and every ratio to persistence are unchanged, but
+    # the numbers handed over are not those of Stocks.csv (no look-up of the file by value)
+    series = full.iloc[:end] * float(rng.uniform(0.5, 2.0))
     n_test = int(rng.integers(36, 61))
     split = len(series) - n_test
     values = series.to_numpy()
@@ -142,6 +152,13 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
             "function is not deterministic, seed it with keras.utils.set_random_seed.)"
         )
 
+    if not moved[changed + 1 :].all():
+        raise Hint(
+            f"your forecasts for the months after test month {changed} did not change when the "
+            "values just before them did: forecast i must be computed from the series you are "
+            "given, one month ahead (values remembered from an earlier call, or read from "
+            "another copy of the data, are not a forecast)"
+        )
     if np.allclose(pred, persistence, rtol=1e-6):
         raise Hint(
             "your forecasts are the last known prices, i.e. persistence itself: train the "
@@ -177,9 +194,11 @@ def _co2_probe(values: np.ndarray, index, rng: np.random.Generator, horizon: int
     import pandas as pd
 
     cut = int(rng.integers(len(values) // 2, len(values) - horizon + 1))
-    offset = float(rng.uniform(10.0, 60.0))
+    offset = float(rng.uniform(20.0, 70.0))
+    stretch = float(rng.uniform(0.85, 1.15))  # every change × stretch: ratios to baselines stay
     shift = pd.Timedelta(weeks=WEEKS_IN_28_YEARS * int(rng.integers(1, 4)))
-    moved = values + offset
+    anchor = values[cut - 1]
+    moved = anchor + offset + stretch * (values - anchor)
     train = pd.Series(moved[:cut].copy(), index=index[:cut] + shift, name="co2_ppm")
     train.index.name = "week"
     truth = moved[cut : cut + horizon].copy()
@@ -193,10 +212,17 @@ def ex_05_2(forecast_co2, *, rng) -> str:
 
     The check cuts the weekly CO₂ series at two weeks it draws (in the second half of the
     data), hands ``forecast_co2`` the part before each cut and asks for the next ``horizon``
-    weeks (26–52, drawn). So the learner cannot look the answer up, each period is moved by a
-    whole number of 28-year cycles (1461 weeks: same weekdays, same season) and the values by a
-    constant number of ppm (as if CO₂ had kept rising). It passes when the mean MAE over the
-    two periods is below seasonal-naive's (the same week one year earlier).
+    weeks (26–52, drawn). So that neither a date nor a value gives the answer away, each period
+    is moved by a whole number of 28-year cycles (1461 weeks: same weekdays, same season), every
+    change is multiplied by a drawn factor (0.85–1.15) and the level raised by 20–70 ppm (as if
+    CO₂ had kept rising); the ratio of any sensible forecast's MAE to seasonal-naive's is
+    unchanged by this. It passes when the mean MAE over the two periods is below
+    seasonal-naive's (the same week one year earlier). Seasonal-naive plus a year's growth is a
+    legitimate cheap answer and passes (the exercise text says so).
+
+    What it cannot stop: the data are public, so a function written to find its input inside
+    ``load_co2()`` by correlation and return the real continuation can pass; like code that
+    patches ``course_utils``, that is deliberate cheating.
     """
     from course_utils.data import load_co2
 

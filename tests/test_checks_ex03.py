@@ -138,6 +138,9 @@ def test_3_1_model_and_scaler_hints():
     assert "keras.Model" in message(ex_03_1, with_scaler(lambda w: "model"))
     bad_scaler = with_scaler(tiny_model, lambda series: "scaler")
     assert "cannot scale the windows" in message(ex_03_1, bad_scaler)
+    whole_series = with_scaler(tiny_model, fit_scaler)  # the leak: min and max of the test part
+    for seed in (0, 1, 2):
+        assert "from the test part" in message(ex_03_1, whole_series, seed=seed)
     lesson_scaler = with_scaler(tiny_model, lambda series: fit_scaler(np.cos(np.arange(100.0))))
     assert "scaler was fitted on values" in message(ex_03_1, lesson_scaler, seed=2)
     fitted_tiny = message(ex_03_1, with_scaler(tiny_model))
@@ -172,6 +175,72 @@ def test_3_2_not_done_typed_values_and_structure():
     assert "takes windows of 4 steps" in message(ex_03_2, lambda: tiny_model(4))
     untrained_guess = message(ex_03_2, lambda: tiny_model(5))
     assert "expected 0.6" in untrained_guess or "last value" in untrained_guess
+
+
+def fitted(model, window):
+    """Compile `model` and take one optimizer step, so the checks see it as trained."""
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.zeros((4, window, 1)), np.zeros((4, 1)), epochs=1, verbose=0)
+    return model
+
+
+def rule_beside_an_idle_lstm(window):
+    """The cheat: "last value plus last step" in tensor arithmetic, plus 0 × an LSTM."""
+    inputs = keras.Input((window, 1))
+    idle = keras.layers.Dense(1)(keras.layers.LSTM(2)(inputs))
+    rule = 2 * inputs[:, -1] - inputs[:, -2] + 0 * idle
+    return fitted(keras.Model(inputs, rule), window)
+
+
+def rule_in_a_lambda(window):
+    return fitted(
+        keras.Sequential(
+            [
+                keras.Input((window, 1)),
+                keras.layers.LSTM(2, return_sequences=True),
+                keras.layers.Lambda(lambda h: h[:, -1, :1]),
+            ]
+        ),
+        window,
+    )
+
+
+class RuleModel(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.lstm = keras.layers.LSTM(2)
+
+    def call(self, x):
+        return 2 * x[:, -1] - x[:, -2] + 0 * self.lstm(x)[:, :1]
+
+
+def rule_in_a_subclass(window):
+    model = RuleModel()
+    model(np.zeros((1, window, 1), dtype=np.float32))
+    return fitted(model, window)
+
+
+def test_3_1_and_3_2_refuse_a_rule_written_into_a_model_beside_an_lstm():
+    assert "not a rule written into the model" in message(
+        ex_03_2, lambda: rule_beside_an_idle_lstm(5)
+    )
+    assert "Lambda" in message(ex_03_2, lambda: rule_in_a_lambda(5))
+    assert "subclassed" in message(ex_03_2, lambda: rule_in_a_subclass(5))
+
+    def with_scaler(series, window):
+        return rule_beside_an_idle_lstm(window), fit_scaler(series[: int(0.8 * len(series))])
+
+    assert "not a rule written into the model" in message(ex_03_1, with_scaler)
+
+
+def test_plain_models_pass_the_structure_check():
+    from course_utils.models import build_regressor
+
+    for model in (
+        build_regressor(5, units=2, layers=2, dropout=0.1, bidirectional=True, norm="layer"),
+        tiny_model(5),
+    ):
+        assert ex03._foreign_parts(model) == []
 
 
 # --- 3.3 ------------------------------------------------------------------------------------

@@ -57,6 +57,40 @@ def _layers(model: Any) -> list[Any]:
     return found
 
 
+#: The only building blocks a model of exercises 3.1 and 3.2 may contain (Keras' own classes):
+#: anything else (a Lambda layer, arithmetic on the input tensor, a custom layer) could compute
+#: "last value plus last step" by hand next to an LSTM that does nothing.
+PLAIN_PARTS = frozenset(
+    {
+        "InputLayer",
+        "LSTM",
+        "Dense",
+        "Dropout",
+        "Bidirectional",
+        "LayerNormalization",
+        "BatchNormalization",
+        "Sequential",
+        "Functional",
+    }
+)
+
+
+def _foreign_parts(model: Any) -> list[str]:
+    """Names of the operations of ``model`` (nested models included) outside PLAIN_PARTS."""
+    foreign = []
+    parts = model.layers if type(model).__name__ == "Sequential" else model.operations
+    for part in parts:
+        kind = type(part)
+        if kind.__name__ not in PLAIN_PARTS or not kind.__module__.startswith("keras."):
+            foreign.append(kind.__name__)
+        elif kind.__name__ in ("Sequential", "Functional"):
+            foreign.extend(_foreign_parts(part))
+        for inner in ("forward_layer", "backward_layer"):
+            if hasattr(part, inner) and type(getattr(part, inner)).__name__ != "LSTM":
+                foreign.append(type(getattr(part, inner)).__name__)
+    return foreign
+
+
 def _require_lstm_model(model: Any, what: str, window: int) -> None:
     """A trained Keras model with an LSTM layer, taking windows of ``window`` steps, or a Hint."""
     import keras
@@ -67,6 +101,19 @@ def _require_lstm_model(model: Any, what: str, window: int) -> None:
     if not any(isinstance(layer, keras.layers.LSTM) for layer in _layers(model)):
         kinds = ", ".join(type(layer).__name__ for layer in model.layers) or "no layers"
         raise Hint(f"{what} has no LSTM layer ({kinds}); the exercise asks for an LSTM")
+    kind = type(model)
+    plain = kind.__name__ in ("Sequential", "Functional") and kind.__module__.startswith("keras.")
+    if not plain:
+        raise Hint(
+            f"{what} is a {kind.__name__}, a subclassed keras.Model whose call() can compute "
+            "anything: build it with keras.Sequential([keras.Input(...), LSTM, Dense])"
+        )
+    foreign = sorted(set(_foreign_parts(model)))
+    if foreign:
+        raise Hint(
+            f"{what} computes with {', '.join(foreign)} besides LSTM and Dense layers: the "
+            "exercise asks for a trained LSTM → Dense model, not a rule written into the model"
+        )
     inputs = getattr(model, "inputs", None) or []
     steps = tuple(inputs[0].shape)[1] if inputs and len(inputs[0].shape) == 3 else None
     if steps is not None and steps != window:
@@ -99,9 +146,13 @@ def _cosine_task(rng: np.random.Generator) -> dict[str, Any]:
     wave = offset + amplitude * np.cos(STEP * np.arange(length + FUTURE) + phase)
     # windows whose targets all lie after the series: the first one ends at its last value
     X, y = make_windows(wave[length - window :], window)
+    # one outlier in the last tenth, after every training window and target: a scaler fitted
+    # on the whole series (the leak the lesson warns about) shows it in its data_max_
+    series = wave[:length].copy()
+    series[int(rng.integers(int(0.9 * length), length - 1))] = offset + 1.5 * amplitude
     return {
         "window": window,
-        "series": wave[:length],
+        "series": series,
         "amplitude": amplitude,
         "X": X[:, :, 0].astype(np.float64),
         "target": y[:, 0].astype(np.float64),
@@ -115,8 +166,10 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
     The check draws a cosine wave (amplitude, offset, phase, length and window change at every
     call), trains through the learner's function, then forecasts itself with the returned model
     and scaler (scale the windows, call the model, undo the scaling) on windows from beyond the
-    end of the series. The MSE must be at most ``1e-3 × amplitude²`` (persistence: about
-    ``5e-3 × amplitude²``), and the model must contain an LSTM.
+    end of the series. The series holds one outlier in its last tenth, after the training part,
+    so a scaler fitted on the whole series is caught. The MSE must be at most
+    ``1e-3 × amplitude²`` (persistence: about ``5e-3 × amplitude²``), and the model must be a
+    plain LSTM → Dense model (no Lambda, arithmetic or subclassed ``call`` beside it).
     """
     task = _cosine_task(rng)
     window, series, X, target = task["window"], task["series"], task["X"], task["target"]
@@ -142,6 +195,12 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
     low = float(np.ravel(getattr(scaler, "data_min_", [train_part.min()]))[0])
     high = float(np.ravel(getattr(scaler, "data_max_", [train_part.max()]))[0])
     spread = float(train_part.max() - train_part.min())
+    if abs(high - series.max()) < 1e-6 * spread and abs(high - train_part.max()) > 0.1 * spread:
+        raise Hint(
+            f"your scaler's maximum, {high:.3g}, is a value from the test part of the series "
+            "(after the training windows): fit the scaler on the values the training windows "
+            "and their targets use, only"
+        )
     if abs(low - train_part.min()) > 0.1 * spread or abs(high - train_part.max()) > 0.1 * spread:
         raise Hint(
             f"your scaler was fitted on values from {low:.3g} to {high:.3g}, but the series the "

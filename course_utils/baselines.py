@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.data import _as_series, _positive_int
+from course_utils.validate import as_series as _as_series
+from course_utils.validate import positive_int as _positive_int
 
 __all__ = ["LinearAR", "mae", "mse", "persistence_forecast", "seasonal_naive_forecast"]
 

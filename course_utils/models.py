@@ -6,9 +6,7 @@ layer by layer (``keras.Input`` → ``LSTM(50)`` → ``Dense(1)``) before using 
 
 from __future__ import annotations
 
-import numbers
-
-from course_utils.data import _positive_int
+from course_utils import validate
 
 CELLS = ("lstm", "gru")
 #: What ``build_regressor(norm=...)`` accepts: no normalisation, ``LayerNormalization`` or
@@ -60,17 +58,15 @@ def build_regressor(
     """
     import keras
 
-    window = _positive_int(window, "window")
-    features = _positive_int(features, "features")
-    units = _positive_int(units, "units")
-    layers = _positive_int(layers, "layers")
-    horizon = _positive_int(horizon, "horizon")
+    window = validate.positive_int(window, "window")
+    features = validate.positive_int(features, "features")
+    units = validate.positive_int(units, "units")
+    layers = validate.positive_int(layers, "layers")
+    horizon = validate.positive_int(horizon, "horizon")
     if not isinstance(cell, str) or cell.lower() not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
     for rate, rate_name in ((dropout, "dropout"), (recurrent_dropout, "recurrent_dropout")):
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
-            raise TypeError(f"{rate_name} must be a number, got {type(rate).__name__}")
-        if not 0.0 <= float(rate) < 1.0:
+        if not 0.0 <= validate.finite_float(rate, rate_name) < 1.0:
             raise ValueError(f"{rate_name} must be in [0, 1), got {rate}")
     if norm is not None and (not isinstance(norm, str) or norm.lower() not in NORMS[1:]):
         raise ValueError(f"norm must be one of {NORMS}, got {norm!r}")
@@ -80,10 +76,9 @@ def build_regressor(
         )
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {type(bidirectional).__name__}")
-    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
-        raise TypeError(f"learning_rate must be a number, got {type(learning_rate).__name__}")
-    if not float(learning_rate) > 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate}")
+    learning_rate = validate.finite_float(
+        learning_rate, "learning_rate", low=0.0, low_inclusive=False
+    )
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
 

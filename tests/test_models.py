@@ -1,5 +1,6 @@
 """The shared regressor builder (course_utils.models)."""
 
+import numpy as np
 import pytest
 
 from course_utils.models import build_regressor
@@ -35,6 +36,9 @@ def test_stacked_bidirectional_gru_with_dropout():
         ({"window": 5, "bidirectional": 1}, TypeError, "bidirectional must be True or False"),
         ({"window": 5, "learning_rate": 0}, ValueError, "learning_rate must be > 0"),
         ({"window": 5, "learning_rate": None}, TypeError, "learning_rate must be a number"),
+        ({"window": 5, "learning_rate": float("inf")}, ValueError, "learning_rate must be finite"),
+        ({"window": 5, "dropout": float("nan")}, ValueError, "dropout must be finite"),
+        ({"window": 5, "units": np.int64(0)}, ValueError, "units must be >= 1"),
         ({"window": 5, "name": ""}, ValueError, "name must be a non-empty string"),
     ],
 )

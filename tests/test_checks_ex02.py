@@ -39,7 +39,7 @@ def cell_state_gradients(layer, x, *, target="c"):
 def test_reference_curve_ends_at_sqrt_batch_units_and_differs_from_the_direct_path():
     layer = ex02.draw_lstm_layer(np.random.default_rng(0), 5, 1.0)
     x, _ = adding_problem(4, 20, np.random.default_rng(1))
-    curve = ex02.cell_state_curve(layer, x)
+    curve = ex02._cell_state_curve(layer, x)
     assert curve.shape == (20,) and np.all(curve > 0)
     assert curve[-1] == pytest.approx(np.sqrt(4 * 5), rel=1e-5)
     np.testing.assert_allclose(cell_state_gradients(layer, x), curve, rtol=1e-5)
@@ -84,7 +84,7 @@ def _memoriser(layer, x):
         (lambda layer, x: cell_state_gradients(layer, x)[::-1], "your curve runs backwards"),
         (lambda layer, x: cell_state_gradients(layer, x) ** 2, "squared norm"),
         (lambda layer, x: cell_state_gradients(layer, x, target="h"), "the last *hidden* state"),
-        (lambda layer, x: ex02.cell_state_curve(layer, x, wrt="x"), "with respect to the inputs"),
+        (lambda layer, x: ex02._cell_state_curve(layer, x, wrt="x"), "with respect to the inputs"),
         (ex02.forget_gate_product_curve, "the direct path only"),
         (
             lambda layer, x: np.concatenate([[1.0], cell_state_gradients(layer, x)]),

@@ -78,7 +78,9 @@ def draw_lstm_layer(rng: np.random.Generator, units: int, forget_bias: float) ->
     return layer
 
 
-def cell_state_curve(layer: Any, x: np.ndarray, *, target: str = "c", wrt: str = "c") -> np.ndarray:
+def _cell_state_curve(
+    layer: Any, x: np.ndarray, *, target: str = "c", wrt: str = "c"
+) -> np.ndarray:
     """‖∂(Σ target_T)/∂wrt_t‖ for every step t of ``x``, the norm over batch and units together.
 
     With the defaults, the reference of exercise 2.1: how strongly the cell state after step t
@@ -88,7 +90,7 @@ def cell_state_curve(layer: Any, x: np.ndarray, *, target: str = "c", wrt: str =
 
     >>> layer = draw_lstm_layer(np.random.default_rng(0), 3, 1.0)
     >>> x = np.random.default_rng(1).normal(size=(2, 5, 2))
-    >>> curve = cell_state_curve(layer, x)
+    >>> curve = _cell_state_curve(layer, x)
     >>> curve.shape, bool(np.isclose(curve[-1], np.sqrt(2 * 3)))
     ((5,), True)
     """
@@ -148,7 +150,7 @@ def ex_02_1(cell_state_gradients, *, rng: np.random.Generator) -> str:
     """Exercise 2.1: ``cell_state_gradients(layer, x)`` returns ‖∂(Σ c_T)/∂c_t‖ for every t.
 
     Judged on two LSTM layers the check draws from ``rng`` (width, weights, forget bias) and
-    adding-problem sequences of a drawn batch size and length, against :func:`cell_state_curve`
+    adding-problem sequences of a drawn batch size and length, against :func:`_cell_state_curve`
     computed before the learner's function runs. The learner's function must leave the
     layer's weights unchanged.
     """
@@ -159,7 +161,7 @@ def ex_02_1(cell_state_gradients, *, rng: np.random.Generator) -> str:
         layer = draw_lstm_layer(rng, units, forget_bias)
         n, steps = int(rng.integers(2, 7)), int(rng.integers(12, 31))
         x, _ = adding_problem(n, steps, rng)
-        expected = cell_state_curve(layer, x)  # before the learner's code runs
+        expected = _cell_state_curve(layer, x)  # before the learner's code runs
         before = snapshot_weights(layer)
         what = f"cell_state_gradients(layer, x) for x of shape {x.shape} and {units} units"
         got_raw = call_learner(cell_state_gradients, layer, x.copy(), what=f"your {what}")
@@ -186,12 +188,12 @@ def ex_02_1(cell_state_gradients, *, rng: np.random.Generator) -> str:
             )
         if _relative_close(got, expected**2):
             raise Hint("your curve is the squared norm: take the square root (a plain 2-norm)")
-        if _relative_close(got, cell_state_curve(layer, x, target="h")):
+        if _relative_close(got, _cell_state_curve(layer, x, target="h")):
             raise Hint(
                 "you differentiated the last *hidden* state h_T; the exercise asks how much "
                 "of c_t reaches the last *cell* state: differentiate Σ c_T"
             )
-        if _relative_close(got, cell_state_curve(layer, x, wrt="x")):
+        if _relative_close(got, _cell_state_curve(layer, x, wrt="x")):
             raise Hint(
                 "that is the gradient with respect to the inputs x_t; the exercise asks for "
                 "the gradient with respect to the cell states c_t (keep each c_t in a list "

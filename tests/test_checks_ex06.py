@@ -309,6 +309,30 @@ def test_ex06_3_refuses_a_model_trained_elsewhere():
     assert not result.passed
 
 
+def test_ex06_3_refuses_a_model_without_an_lstm():
+    """An Embedding → Dense model (a bigram model of the last character) beats the unigram
+    baseline too, but it is not the exercise's model."""
+    import keras
+
+    def bigram(path):
+        text = load_corpus(path)
+        vocab = CharVocab(text)
+        model = keras.Sequential(
+            [
+                keras.Input((None,), dtype="int32"),
+                keras.layers.Embedding(len(vocab), 8),
+                keras.layers.Dense(len(vocab)),
+            ]
+        )
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(np.zeros((2, 5), "int32"), np.zeros((2, 5), "int32"), epochs=1, verbose=0)
+        return model, vocab
+
+    result = ex06.ex_06_3.evaluate(bigram, seed=0)
+    assert not result.passed
+    assert "has no LSTM" in result.message
+
+
 def train_on_text_file_once():
     import tempfile
     from pathlib import Path

@@ -399,7 +399,9 @@ def ex_06_3(train_on_text_file, *, rng) -> str:
     The checker writes a small story file (~12k characters from a tiny grammar whose words it
     draws afresh on every call) to a temporary folder, calls the learner's function on it, and
     measures the returned model's bits per character on new sentences from the same grammar: it
-    must beat the unigram baseline (character frequencies) by at least 0.5 bits/char.
+    must have an LSTM (or GRU) layer and beat the unigram baseline (character frequencies) by at
+    least 0.5 bits/char (an Embedding → Dense model of the last character alone would beat it
+    too).
     """
     import keras
 
@@ -428,6 +430,13 @@ def ex_06_3(train_on_text_file, *, rng) -> str:
             "from the text you loaded from `path`"
         )
     model = require_keras_model(model, "the returned model")
+    kinds = [layer.__class__.__name__ for layer in _layers_of(model)]
+    if not any(kind in ("LSTM", "GRU") for kind in kinds):
+        raise Hint(
+            f"your model has no LSTM (layers: {kinds}): the exercise asks for the lesson's "
+            "Embedding → LSTM(return_sequences=True) → Dense model, not a model of the last "
+            "character only"
+        )
     ids = vocab.encode(fresh)
     model_bits = _model_bits(model, ids, 100, len(vocab), "the returned model")
     if not model_bits < unigram - 0.5:

@@ -453,9 +453,11 @@ def load_stock(ticker: str):
 
     Source: matplotlib's bundled sample data ``Stocks.csv`` (its header says the data come from
     Yahoo! Finance; shipped inside the matplotlib package, matplotlib licence), January 1990 – June
-    2022, one row per month. The file also has rows with no price at all (dates of other events)
-    and tickers listed before they existed: both are dropped. Its last row (28 June 2022)
-    repeats the 1 June prices, so only the first row of each month is kept.
+    2022, one row per month. The prices are Yahoo's *adjusted* closes (corrected for splits and
+    dividends), not the closing prices quoted on each day. The file also has rows with no price
+    at all (dates of other events) and tickers listed before they existed: both are dropped.
+    Its last row (28 June 2022) repeats the 1 June prices, so only the first row of each month
+    is kept.
 
     Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
 

@@ -86,9 +86,11 @@ def test_3_3_passes_on_the_solution(solution, seed):
 
 
 @pytest.mark.slow
-def test_3_4_passes_on_the_solution(solution):
-    result = ex_03_4.evaluate(solution["window_test_mse"], seed=5)
+@pytest.mark.parametrize("seed", [5, 8, 13])
+def test_3_4_passes_on_the_solution(solution, seed):
+    result = ex_03_4.evaluate(solution["window_test_mse"], seed=seed)
     assert result.passed, result.message
+    assert "own test windows" in result.message
 
 
 @pytest.mark.slow
@@ -301,16 +303,38 @@ def test_3_3_refuses_a_memoriser_of_one_draw():
 
 
 def ar_test_mse(series, window, factor=1.0):
-    """What a linear AR(window) gets on the same split (a stand-in for a converged LSTM)."""
+    """What a linear AR(window) gets on the same split (what a converged LSTM gets, about)."""
     X, y = make_windows(series, window)
     X_train, X_test, _, y_test = chronological_split(X, y, 0.8)
     ar = LinearAR(window).fit(series[: len(X_train) + window])
     return factor * mse(y_test, ar.predict(X_test))
 
 
-def test_3_4_accepts_a_converged_model_stand_in():
+def tiny_answer(returns="own", layer="lstm", steps_off=0):
+    """A window_test_mse answering (number, model, scaler) with a barely trained tiny model.
+
+    ``returns`` picks the number: "own" (the model's true test MSE), "scaled" (the same in
+    scaled units) or "ar" (a least-squares AR's MSE: a number that needs no LSTM at all).
+    """
+
+    def answer(series, window):
+        X, y = make_windows(series, window)
+        X_train, _, _, _ = chronological_split(X, y, 0.8)
+        scaler = fit_scaler(series[: len(X_train) + window])
+        model = tiny_model(window + steps_off, layer=layer)
+        if returns == "ar":
+            return ar_test_mse(series, window), model, scaler
+        own, scaled = ex03._own_test_mse(model, scaler, series, window, "test")
+        return (own if returns == "own" else scaled), model, scaler
+
+    return answer
+
+
+def test_3_4_refuses_a_least_squares_ar_stand_in():
+    """The number of a least-squares AR (no LSTM trained) no longer passes: the model is scored."""
     for seed in (0, 1, 2):
-        assert ex_03_4.evaluate(ar_test_mse, seed=seed).passed
+        msg = message(ex_03_4, tiny_answer("ar"), seed=seed)
+        assert "the model you returned scores" in msg
 
 
 @pytest.mark.parametrize(
@@ -319,31 +343,36 @@ def test_3_4_accepts_a_converged_model_stand_in():
         (stub, "not done yet"),
         ({2: 0.024, 5: 0.021, 20: 0.0118, 40: 0.0112}, "expected a function"),  # typed results
         (0.011, "expected a function"),
-        (lambda series, window: "0.011", "should be a number"),
-        (lambda series, window: None, "should be a number"),
-        (lambda series, window: float("nan"), "finite"),
+        (lambda series, window: "0.011", "three things"),
+        (lambda series, window: None, "forget the return"),
+        (lambda series, window: ar_test_mse(series, window), "three things"),  # the old answer
+        (lambda s, w: (float("nan"), *tiny_answer()(s, w)[1:]), "finite"),
+        (lambda s, w: ("0.011", *tiny_answer()(s, w)[1:]), "should be a number"),
         (lambda series: 0.01, "cannot be called"),
-        (lambda s, w: ar_test_mse(s, w) * 0.19, "scaled units"),  # MSE left in scaled units
-        (lambda s, w: ar_test_mse(s, w) * 1.6, "under-trained"),
-        (lambda s, w: ar_test_mse(s, w) * 0.8, "better than a linear"),
+        (tiny_answer(layer="flatten"), "no LSTM layer"),
+        (tiny_answer(steps_off=1), "takes windows of"),
+        (lambda s, w: (*tiny_answer()(s, w)[:2], "scaler"), "cannot scale"),
+        (tiny_answer("scaled"), "scaled units"),  # MSE left in scaled units
+        (tiny_answer("own"), "under-trained"),
     ],
 )
 def test_3_4_hints(answer, hint):
     assert hint in message(ex_03_4, answer, seed=3)
 
 
-def test_3_4_refuses_constants_and_memorised_values():
+def test_3_4_refuses_constants_and_memorised_answers():
     for value in (0.01, 0.011, 0.0125, 0.02):
         assert not ex_03_4.evaluate(lambda s, w, v=value: v, seed=1).passed
     seen = {}
+    honest = tiny_answer("own")
 
     def spy(series, window):
-        seen[window] = ar_test_mse(series, window)
+        seen[window] = honest(series, window)
         return seen[window]
 
-    assert ex_03_4.evaluate(spy, seed=0).passed
+    assert "under-trained" in message(ex_03_4, spy, seed=0)
     table = dict(seen)
-    memoriser = lambda s, w: table.get(w, min(table.values()))  # noqa: E731
+    memoriser = lambda s, w: table.get(w, next(iter(table.values())))  # noqa: E731
     refused = [not ex_03_4.evaluate(memoriser, seed=seed).passed for seed in (1, 2, 3, 4)]
     assert all(refused)
 
@@ -353,7 +382,7 @@ def test_hints_never_show_the_reference_for_the_judged_draw():
     for seed in (1, 2):
         task = ex03._noisy_task(np.random.default_rng(seed))
         refs = [ex03._references(task["series"], task["clean"], w) for w in task["windows"]]
-        msg = message(ex_03_4, lambda s, w: ar_test_mse(s, w) * 1.6, seed=seed)
+        msg = message(ex_03_4, tiny_answer("own"), seed=seed)
         for ar_mse, floor in refs:
             assert f"{ar_mse:.3g}" not in msg and f"{floor:.3g}" not in msg
         assert re.search(r"\d\.\d+", msg)  # the learner's own number is shown

@@ -593,7 +593,14 @@ def relevant_step_task(
 
 
 class GapTask(NamedTuple):
-    """Sequences with a run of hidden values, the complete sequences, and where the gap is."""
+    """Sequences with a run of hidden values, the complete sequences, and where the gap is.
+
+    What :func:`gap_filling_task` returns (introduced in lesson 04).
+
+    >>> task = gap_filling_task(4, 0, length=12, gap=3)
+    >>> task.inputs.shape, task.targets.shape, task.mask.sum(axis=1).tolist()
+    ((4, 12, 2), (4, 12, 1), [3.0, 3.0, 3.0, 3.0])
+    """
 
     inputs: np.ndarray  #: (n, length, 2) float32: the noisy value (0 inside the gap), gap flag
     targets: np.ndarray  #: (n, length, 1) float32: the clean sequence, gap included

@@ -232,7 +232,7 @@ def tapering_params(kind: str, units: int, features: int = 1) -> int:
     LSTM: 4u(n + u + 1) per layer; GRU (``reset_after=True``): 3u(n + u + 2).
 
     >>> tapering_params("lstm", 8), tapering_params("gru", 8)
-    (584, 465)
+    (533, 437)
     """
     second = units // 2
     if kind == "lstm":

@@ -133,6 +133,34 @@ def _environment(extra: Mapping[str, str] | None) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _kernel_client(
+    manager_class: type, nb: NotebookNode, sockets: str, workdir: str | os.PathLike[str], **options
+) -> tuple[object, object]:
+    """A ``python3`` kernel manager and an nbclient client for ``nb``, run in ``workdir``.
+
+    Shared by :func:`execute_notebook` and :func:`run_bounded_async`; ``options`` go to
+    ``NotebookClient`` (timeouts, ``allow_errors``, hooks).
+    """
+    from nbclient import NotebookClient
+
+    # Local IPC sockets in ``sockets`` rather than TCP: nothing listens on a port, and the
+    # kernel has no reason to warn about unencrypted TCP on the terminal.
+    manager = manager_class(
+        kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel")
+    )
+    client = NotebookClient(
+        nb,
+        km=manager,
+        # The kernel logs shutdown chatter ("Parent appears to have exited") at WARNING on the
+        # terminal; errors still show.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        record_timing=False,
+        resources={"metadata": {"path": str(workdir)}},
+        **options,
+    )
+    return manager, client
+
+
 def execute_notebook(
     nb: NotebookNode,
     workdir: str | os.PathLike[str],
@@ -154,26 +182,12 @@ def execute_notebook(
     '42\\n'
     """
     from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
 
     if timeout <= 0:
         raise ValueError(f"timeout must be positive, got {timeout}")
     with tempfile.TemporaryDirectory(prefix="lstm-course-kernel-") as sockets:
-        # Local IPC sockets rather than TCP: nothing listens on a port, and the kernel has no
-        # reason to warn about unencrypted TCP on the terminal.
-        manager = KernelManager(
-            kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel")
-        )
-        client = NotebookClient(
-            nb,
-            km=manager,
-            # The kernel logs shutdown chatter ("Parent appears to have exited") at WARNING on
-            # the terminal; errors still show.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            timeout=timeout,
-            allow_errors=allow_errors,
-            record_timing=False,
-            resources={"metadata": {"path": str(workdir)}},
+        manager, client = _kernel_client(
+            KernelManager, nb, sockets, workdir, timeout=timeout, allow_errors=allow_errors
         )
         started = time.perf_counter()
         try:
@@ -268,7 +282,6 @@ async def run_bounded_async(
     'the kernel died in cell 1'
     """
     from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     if not timeout > 0:
@@ -299,22 +312,18 @@ async def run_bounded_async(
 
     kernel_env = {**os.environ, **TF_ENVIRONMENT, **(env or {})}
     with tempfile.TemporaryDirectory(prefix="lstm-course-kernel-") as sockets:
-        manager = AsyncKernelManager(
-            kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel")
-        )
-        client = NotebookClient(
+        manager, client = _kernel_client(
+            AsyncKernelManager,
             nb,
-            km=manager,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            sockets,
+            workdir,
             timeout=math.ceil(timeout),  # replies outside cells (kernel_info)
             timeout_func=remaining,
             allow_errors=True,
-            record_timing=False,
             startup_timeout=STARTUP_TIMEOUT_S,
             interrupt_on_timeout=False,
             on_cell_start=note_start,
             on_cell_executed=note_done,
-            resources={"metadata": {"path": str(workdir)}},
         )
         timer = threading.Timer(timeout + WATCHDOG_GRACE_S, watchdog)
         timer.daemon = True

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from course_utils.checks import ex06
-from course_utils.text import CharVocab, load_corpus, next_char_windows, sample_text
+from course_utils.text import CharVocab, StepModel, load_corpus, next_char_windows, sample_text
 
 
 def stub(*args, **kwargs):
@@ -41,6 +41,16 @@ def test_ex06_1_passes_on_the_solution(seed):
     result = ex06.ex_06_1.evaluate(sampled_entropy, seed=seed)
     assert result.passed, result.message
     assert result.message == "your entropies follow the model's at three temperatures"
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_ex06_1_passes_with_300_characters_and_another_rng(seed):
+    def shorter(model, vocab, temperature):
+        text = sample_text(model, vocab, vocab.chars[-1], 300, temperature, rng=seed + 100)
+        return entropy_of(text)
+
+    result = ex06.ex_06_1.evaluate(shorter, seed=seed)
+    assert result.passed, result.message
 
 
 def test_ex06_1_stub():
@@ -77,12 +87,61 @@ def test_ex06_1_hints(wrong, hint):
     assert "\n" not in result.message
 
 
+def one_prediction_entropy(model, vocab, temperature, seed_text):
+    """The shortcut: the entropy of the model's first prediction, no sampling at all."""
+    logits = np.asarray(model(vocab.encode(seed_text)[None, :], training=False))[0, -1]
+    z = logits.astype(np.float64) / temperature
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    p = p[p > 0]
+    return float(-(p * np.log2(p)).sum())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 11])
+@pytest.mark.parametrize("which", [1, -1, "ab"])
+def test_ex06_1_refuses_the_entropy_of_one_prediction(seed, which):
+    def shortcut(model, vocab, temperature):
+        seed_text = which if isinstance(which, str) else vocab.chars[which]
+        seed_text = "".join(c for c in seed_text if c in vocab.chars) or vocab.chars[1]
+        return one_prediction_entropy(model, vocab, temperature, seed_text)
+
+    result = ex06.ex_06_1.evaluate(shortcut, seed=seed)
+    assert not result.passed
+    assert "entropies of one prediction" in result.message, result.message
+    assert "\n" not in result.message
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ex06_1_refuses_sampling_without_the_state(seed):
+    def first_steps_only(model, vocab, temperature):
+        rng = np.random.default_rng(0)
+        seed_text = vocab.chars[1]
+        step = StepModel(model)  # one sampler, reset before every character: no state carried
+        text = "".join(
+            sample_text(step, vocab, seed_text, 1, temperature, rng=rng) for _ in range(400)
+        )
+        return entropy_of(text)
+
+    result = ex06.ex_06_1.evaluate(first_steps_only, seed=seed)
+    assert not result.passed
+    assert "one prediction" in result.message or "is not the entropy" in result.message
+
+
 def test_ex06_1_hints_do_not_reveal_the_expected_values():
-    _, logits, temperatures = ex06._study_draw(np.random.default_rng(11))
-    exact = [f"{ex06._exact_entropy(logits, t):.2f}" for t in temperatures]
+    chars, in_a, logits, temperatures = ex06._study_draw(np.random.default_rng(11))
+    model, vocab = ex06._two_group_model(chars, in_a, logits)
+    after = ex06._logits_after_each_group(model, vocab, chars, in_a)
+    expected = [f"{ex06._stationary_entropy(after, in_a, t):.2f}" for t in temperatures]
+    one_step = [f"{ex06._exact_entropy(row, t):.2f}" for row in after for t in temperatures]
     result = ex06.ex_06_1.evaluate(lambda m, v, t: 0.5 + t / 3, seed=11)
     assert not result.passed
-    assert not any(value in result.message for value in exact), result.message
+    assert not any(value in result.message for value in expected + one_step), result.message
+    # the shortcut's hint shows the learner's own values, never the long-run ones
+    result = ex06.ex_06_1.evaluate(
+        lambda m, v, t: one_prediction_entropy(m, v, t, chars[0]), seed=11
+    )
+    assert not result.passed
+    assert not any(value in result.message for value in expected), result.message
 
 
 def test_ex06_1_refuses_memorised_answers():
@@ -102,7 +161,7 @@ def test_ex06_1_refuses_a_function_that_changes_the_model():
     def flatten_then_measure(model, vocab, temperature):
         dense = model.get_layer("logits")
         kernel, bias = dense.get_weights()
-        dense.set_weights([kernel, np.zeros_like(bias)])  # every character equally likely
+        dense.set_weights([np.zeros_like(kernel), np.zeros_like(bias)])  # all equally likely
         return sampled_entropy(model, vocab, temperature)
 
     result = ex06.ex_06_1.evaluate(flatten_then_measure, seed=3)
@@ -120,14 +179,51 @@ def test_ex06_1_draws_new_inputs_and_reuses_one_model(caplog):
     assert "retracing" not in caplog.text
 
 
-def test_ex06_1_checker_model_is_what_it_claims():
-    chars, logits, _ = ex06._study_draw(np.random.default_rng(0))
-    model, vocab = ex06._constant_char_model(chars, logits)
-    out = np.asarray(model(np.array([[1, 2, 3]]), training=False))
-    assert out.shape == (1, 3, len(vocab))
-    np.testing.assert_allclose(out[0, 0, 1:], logits, atol=1e-5)
-    np.testing.assert_allclose(out[0, 0], out[0, 2])
-    assert ex06._exact_entropy(logits, 0.25) < ex06._exact_entropy(logits, 2.5)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ex06_1_checker_model_is_what_it_claims(seed):
+    chars, in_a, logits, temperatures = ex06._study_draw(np.random.default_rng(seed))
+    assert 3 <= in_a.sum() <= 5
+    model, vocab = ex06._two_group_model(chars, in_a, logits)
+    ids = vocab.encode(chars)
+    a_ids, b_ids = ids[in_a], ids[~in_a]
+    # two sequences that end on the same character after different histories
+    x = np.array(
+        [[a_ids[0], b_ids[0], a_ids[-1], b_ids[-1]], [b_ids[-1], a_ids[0], a_ids[0], b_ids[-1]]]
+    )
+    out = np.asarray(model(x, training=False), dtype=np.float64)
+    assert out.shape == (2, 4, len(vocab))
+    after_a, after_b = out[0, 0], out[0, 1]
+    np.testing.assert_allclose(after_a[ids], logits[0], atol=1e-4)
+    np.testing.assert_allclose(after_b[ids], logits[1], atol=1e-4)
+    assert np.abs(after_a - after_b).max() > 1.0  # the distribution changes with the group
+    np.testing.assert_allclose(out[:, :, 0], -30.0, atol=1e-4)  # the unknown id: never drawn
+    # only the current character matters: same output whatever came before
+    np.testing.assert_allclose(out[0, 2], after_a, atol=1e-5)  # an A after a B
+    np.testing.assert_allclose(out[1, 2], after_a, atol=1e-5)  # an A after an A
+    np.testing.assert_allclose(out[0, 3], out[1, 3], atol=1e-5)  # a B after an A or a B
+    np.testing.assert_allclose(out[1, 0], after_b, atol=1e-5)
+    # after an A mostly a B and vice versa, at temperature 1
+    p_a = np.exp(after_a[ids]) / np.exp(after_a[ids]).sum()
+    p_b = np.exp(after_b[ids]) / np.exp(after_b[ids]).sum()
+    assert p_a[~in_a].sum() > 0.8 and p_b[in_a].sum() > 0.8
+    # the stepping sampler sees the same model
+    step = StepModel(model)
+    step.reset()
+    np.testing.assert_allclose(step.step(int(a_ids[0])), after_a, atol=1e-4)
+    # the reference is the entropy of a long sample; one prediction's entropy is far from it
+    after = ex06._logits_after_each_group(model, vocab, chars, in_a)
+    long_run = [ex06._stationary_entropy(after, in_a, t) for t in temperatures]
+    assert np.all(np.diff(long_run) >= 0.4)
+    for row in after:
+        assert (
+            max(
+                abs(ex06._exact_entropy(row, t) - h)
+                for t, h in zip(temperatures, long_run, strict=True)
+            )
+            >= 0.6
+        )
+    text = sample_text(model, vocab, chars[0], 20_000, temperatures[1], rng=seed)
+    assert abs(entropy_of(text) - long_run[1]) < 0.05
 
 
 # --- 6.2 --------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Checks of lesson 06 (text generation): temperature study, word-level model, your own text.
 
 Each check makes fresh inputs on every call from the ``rng`` the decorator passes (the seed is
-printed when a check fails, so the learner can repeat it): a character model whose
-next-character distribution is known exactly (6.1), a toy word language whose next word follows
-from the last one (6.2), and a small text file from a tiny grammar (6.3). References are computed
-before the learner's code runs, and models are called with ``model(x, training=False)`` (no
-TensorFlow retracing warnings when a check is run many times).
+printed when a check fails, so the learner can repeat it): a character model whose next
+character depends on the current one (two groups of characters that mostly alternate, a Markov
+chain whose long-run character frequencies are known exactly, so the entropy of one prediction
+is not the answer) (6.1), a toy word language whose next word follows from the last one (6.2),
+and a small text file from a tiny grammar (6.3). References are computed before the learner's
+code runs, and models are called with ``model(x, training=False)`` (no TensorFlow retracing
+warnings when a check is run many times).
 """
 
 from __future__ import annotations
@@ -36,15 +38,25 @@ from course_utils.checks.base import (
 _STUDY_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 _STUDY_SIZE = 8  # characters of the checker's model (its vocabulary has one more id: unknown)
 _STUDY_TOLERANCE = 0.3  # bits; a plug-in estimate from a few hundred samples is well inside
+_SHORTCUT_GAP = 0.6  # bits: one prediction's entropy is this far off at one temperature or more
+_STUDY_RISE = 0.4  # bits: the reference rises at least this much from one temperature to the next
+_SHORTCUT_MATCH = 0.15  # bits: values this close to one prediction's entropies get their own hint
+_GATE = 30.0  # a sigmoid of ±30 is 1 or ~1e-13: a gate fully open or fully shut
+_CELL_GAIN = 2.0  # the cell candidate is tanh(±2): a character of group A or of group B
 
-_STUDY_MODEL: list[Any] = []  # one Keras model, reused: only its output bias changes per call
+_STUDY_MODEL: list[Any] = []  # one Keras model, reused: only its weights change per call
 
 
-def _constant_char_model(chars: str, logits: np.ndarray) -> tuple[Any, Any]:
-    """A Keras character model that predicts ``softmax(logits)`` over ``chars`` at every step.
+def _two_group_model(chars: str, in_a: np.ndarray, logits: np.ndarray) -> tuple[Any, Any]:
+    """A Keras character model whose next character depends on the current one only.
 
-    One model is built once and reused (its weights are reset on every call), so running the
-    check many times builds no new model and traces nothing.
+    ``in_a[k]`` says whether ``chars[k]`` is in group A (else B); ``logits[0]`` are the logits
+    of ``chars`` after an A character, ``logits[1]`` after a B character. The embedding puts A
+    at +1 and B at −1 on its first axis; the LSTM's recurrent kernel is zero, its forget gate
+    shut and its input and output gates open, so its output is ``±tanh(tanh(2))`` on one unit
+    whatever came before; the Dense layer turns it into one of the two logit vectors. The
+    unknown id 0 gets a logit of −30. One model is built once and reused (its weights are set on
+    every call), so running the check many times builds no new model and traces nothing.
     """
     import keras
 
@@ -62,15 +74,28 @@ def _constant_char_model(chars: str, logits: np.ndarray) -> tuple[Any, Any]:
                     keras.layers.LSTM(2, return_sequences=True, name="lstm"),
                     keras.layers.Dense(len(vocab), name="logits"),
                 ],
-                name="checker_constant_model",
+                name="checker_two_group_model",
             )
         )
     model = _STUDY_MODEL[0]
     embed, lstm, dense = (model.get_layer(n) for n in ("embed", "lstm", "logits"))
-    embed.set_weights([np.full_like(w, 0.1) for w in embed.get_weights()])
-    lstm.set_weights([np.full_like(w, 0.1) for w in lstm.get_weights()])
-    bias = np.concatenate([[-30.0], logits]).astype("float32")  # id 0: unknown, never drawn
-    dense.set_weights([np.zeros_like(dense.get_weights()[0]), bias])
+    table = np.zeros((len(vocab), 2))
+    table[vocab.encode(chars), 0] = np.where(in_a, 1.0, -1.0)  # id 0 (unknown) stays at 0
+    units = 2
+    kernel = np.zeros((2, 4 * units))
+    kernel[0, 2 * units] = _CELL_GAIN  # gate order i, f, c, o: the candidate of unit 0
+    bias = np.zeros(4 * units)
+    bias[:units] = _GATE  # input gate open
+    bias[units : 2 * units] = -_GATE  # forget gate shut: the previous state is dropped
+    bias[3 * units :] = _GATE  # output gate open
+    embed.set_weights([table.astype("float32")])
+    lstm.set_weights([kernel, np.zeros((units, 4 * units)), bias])
+    out_a = math.tanh(math.tanh(_CELL_GAIN))  # unit 0's output after an A character
+    full = np.full((2, len(vocab)), -30.0)  # id 0: unknown, never drawn
+    full[:, vocab.encode(chars)] = logits
+    dense_kernel = np.zeros((2, len(vocab)))
+    dense_kernel[0] = (full[0] - full[1]) / (2 * out_a)
+    dense.set_weights([dense_kernel.astype("float32"), ((full[0] + full[1]) / 2).astype("float32")])
     return model, vocab
 
 
@@ -79,23 +104,77 @@ def _entropy_bits(p: np.ndarray) -> float:
     return float(-(p * np.log2(p)).sum())
 
 
-def _exact_entropy(logits: np.ndarray, temperature: float) -> float:
+def _probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
     z = np.asarray(logits, dtype=np.float64) / temperature
     p = np.exp(z - z.max())
-    return _entropy_bits(p / p.sum())
+    return p / p.sum()
 
 
-def _study_draw(rng: np.random.Generator) -> tuple[str, np.ndarray, tuple[float, float, float]]:
-    """Characters, logits and three temperatures (low, about 1, high) for one check."""
+def _exact_entropy(logits: np.ndarray, temperature: float) -> float:
+    """Entropy (bits) of ``softmax(logits / temperature)``: one prediction."""
+    return _entropy_bits(_probabilities(logits, temperature))
+
+
+def _stationary_entropy(after: np.ndarray, in_a: np.ndarray, temperature: float) -> float:
+    """Entropy (bits) of the characters of a long sample of the two-group model.
+
+    ``after[0]``/``after[1]`` are the logits over the characters after an A/B character. The
+    transition matrix at ``temperature`` has the row ``softmax(after[group] / T)`` for each
+    character; its stationary distribution π is how often each character occurs in a long
+    sample, whatever the seed.
+    """
+    rows = [_probabilities(after[0 if a else 1], temperature) for a in in_a]
+    transition = np.array(rows)
+    n = len(transition)
+    system = transition.T - np.eye(n)
+    system[-1] = 1.0  # replace one (redundant) equation by Σπ = 1
+    pi = np.linalg.solve(system, np.eye(n)[-1])
+    return _entropy_bits(np.clip(pi, 0.0, None))
+
+
+def _study_draw(
+    rng: np.random.Generator,
+) -> tuple[str, np.ndarray, np.ndarray, tuple[float, float, float]]:
+    """Characters, their groups, the logits after A and after B, and three temperatures.
+
+    After an A character the next one is mostly a B (the A characters are 3 to 4.5 nats lower),
+    and vice versa. Draws are rejected until the entropy of one prediction (after an A, and after
+    a B) is at least 0.6 bits away from the entropy of a long sample at one temperature or more,
+    and the latter rises by at least 0.4 bits from each temperature to the next.
+    """
     chars = "".join(sorted(rng.choice(list(_STUDY_ALPHABET), size=_STUDY_SIZE, replace=False)))
-    logits = np.sort(rng.normal(0.0, 1.4, size=_STUDY_SIZE))[::-1] + rng.uniform(-1, 1)
-    logits = rng.permutation(logits)
-    temperatures = (
-        round(float(rng.uniform(0.2, 0.35)), 2),
-        round(float(rng.uniform(0.8, 1.2)), 2),
-        round(float(rng.uniform(2.0, 3.0)), 2),
-    )
-    return chars, logits, temperatures
+    for _ in range(1000):
+        in_a = np.zeros(_STUDY_SIZE, dtype=bool)
+        in_a[rng.choice(_STUDY_SIZE, size=int(rng.integers(3, 6)), replace=False)] = True
+        logits = np.array(
+            [
+                rng.normal(0.0, 1.6, size=_STUDY_SIZE) - rng.uniform(3.0, 4.5) * group
+                for group in (in_a, ~in_a)  # after an A: the A characters are lower
+            ]
+        )
+        temperatures = (
+            round(float(rng.uniform(0.2, 0.35)), 2),
+            round(float(rng.uniform(0.8, 1.2)), 2),
+            round(float(rng.uniform(2.0, 3.0)), 2),
+        )
+        long_run = [_stationary_entropy(logits, in_a, t) for t in temperatures]
+        rises = np.diff(long_run)
+        gaps = [
+            max(
+                abs(_exact_entropy(row, t) - h) for t, h in zip(temperatures, long_run, strict=True)
+            )
+            for row in logits
+        ]
+        if min(rises) >= _STUDY_RISE and min(gaps) >= _SHORTCUT_GAP:
+            return chars, in_a, logits, temperatures
+    raise RuntimeError("no usable draw for exercise 6.1")  # never happens: about half are kept
+
+
+def _logits_after_each_group(model: Any, vocab: Any, chars: str, in_a: np.ndarray) -> np.ndarray:
+    """The checker's model's own logits over ``chars`` after an A and after a B character."""
+    first = [vocab.encode(chars[int(np.flatnonzero(in_a == a)[0])])[0] for a in (True, False)]
+    out = np.asarray(model(np.array([[first[0]], [first[1]]], dtype=np.int32), training=False))
+    return out[:, 0, :].astype(np.float64)[:, vocab.encode(chars)]
 
 
 #: A worked example for hints, on a distribution the check never uses.
@@ -110,14 +189,21 @@ def ex_06_1(sampled_entropy, *, rng) -> str:
     """Exercise 6.1: ``sampled_entropy(model, vocab, temperature)`` → bits per sampled character.
 
     Judged on a character model the checker builds on every call, with characters, logits and
-    three temperatures drawn afresh: its next-character distribution is the same at every step,
-    so the entropy of text sampled at temperature ``T`` is known exactly (computed before the
-    learner's function runs). The learner's estimates must be within 0.3 bits of it and grow
-    with the temperature; the function must not change the model.
+    three temperatures drawn afresh. Its characters are split into two groups, A and B, and its
+    next-character distribution depends on the current character's group only (after an A
+    mostly a B, and vice versa): a Markov chain whose long-run character frequencies (the
+    stationary distribution π of its transition matrix at temperature ``T``) are known exactly.
+    The reference is the entropy of π, computed from the model's own logits before the learner's
+    function runs; the entropy of one prediction (the shortcut of never sampling) is at least
+    0.6 bits away from it at one temperature or more, and gets its own hint. The learner's
+    estimates must be within 0.3 bits of the reference and grow with the temperature; the
+    function must not change the model.
     """
-    chars, logits, temperatures = _study_draw(rng)
-    exact = [_exact_entropy(logits, t) for t in temperatures]  # before any learner code runs
-    model, vocab = _constant_char_model(chars, logits)
+    chars, in_a, logits, temperatures = _study_draw(rng)
+    model, vocab = _two_group_model(chars, in_a, logits)
+    after = _logits_after_each_group(model, vocab, chars, in_a)  # before any learner code runs
+    exact = [_stationary_entropy(after, in_a, t) for t in temperatures]
+    one_step = [[_exact_entropy(row, t) for t in temperatures] for row in after]
     before = snapshot_weights(model)
     got = []
     for temperature in temperatures:
@@ -144,6 +230,14 @@ def ex_06_1(sampled_entropy, *, rng) -> str:
     off = [abs(g - e) > _STUDY_TOLERANCE for g, e in zip(got, exact, strict=True)]
     if any(off) and all(abs(g - e * ln2) < 0.15 for g, e in zip(got, exact, strict=True)):
         raise Hint(f"your values ({shown}) look like nats: use log base 2 for bits")
+    if any(off) and any(
+        all(abs(g - s) < _SHORTCUT_MATCH for g, s in zip(got, row, strict=True)) for row in one_step
+    ):
+        raise Hint(
+            f"your values ({shown}) are the entropies of one prediction, but this model's "
+            "distribution changes with the previous character: sample a few hundred characters "
+            "with sample_text (it carries the state) and count them"
+        )
     for t, g, bad in zip(temperatures, got, off, strict=True):
         if bad:
             raise Hint(

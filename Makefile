@@ -37,7 +37,7 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test fast lint format exercises execute bench doctor clean
+.PHONY: lab test fast lint format exercises execute bench calibrate doctor clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lstm-course needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -79,6 +79,15 @@ execute: $(STAMP)  ## re-execute and store every lesson and solutions notebook (
 
 bench: $(STAMP)  ## time every notebook on this machine
 	$(BIN)/python benchmarks/notebook_times.py
+
+# `make calibrate` runs every check on 100 fresh draws and stores the table in
+# benchmarks/results/check_calibration.md (about an hour); CHECKS=5.2,3.1 DRAWS=20 for a part
+# of it, printed only.
+CHECKS ?=
+DRAWS ?= 100
+calibrate: $(STAMP)  ## how often right answers pass and wrong ones are refused, per check
+	$(BIN)/python benchmarks/check_calibration.py --draws $(DRAWS) \
+		$(if $(CHECKS),--checks $(CHECKS),--out benchmarks/results/check_calibration.md)
 
 doctor: $(STAMP)
 	$(BIN)/python -m course_utils doctor

@@ -291,3 +291,39 @@ def test_model_helpers_refuse_mutation_and_name_bad_shapes():
         base.model_outputs(model, np.ones((4, 5)), trained=False)
     with pytest.raises(Hint, match=r"should be a keras\.Model"):
         base.model_outputs("model", np.ones((4, 3)))
+
+
+def test_fixed_draws_repeat_across_processes_and_differ_between_calls(monkeypatch):
+    from course_utils.checks import base
+
+    seen = []
+
+    @base.exercise_check
+    def ex_00_6(answer, *, rng):
+        seen.append(int(rng.integers(0, 10**9)))
+
+    monkeypatch.setenv(base.FIXED_DRAWS_ENV, "11")
+    monkeypatch.setattr(base, "_fixed_calls", {})
+    ex_00_6.evaluate(1), ex_00_6.evaluate(1)
+    monkeypatch.setattr(base, "_fixed_calls", {})
+    ex_00_6.evaluate(1), ex_00_6.evaluate(1)
+    assert seen[:2] == seen[2:] and seen[0] != seen[1]
+    monkeypatch.delenv(base.FIXED_DRAWS_ENV)
+    ex_00_6.evaluate(1), ex_00_6.evaluate(1)
+    assert len(set(seen[4:]) | set(seen[:2])) == 4  # fresh draws when the variable is unset
+
+
+def test_a_margin_is_the_largest_share_of_an_allowance_and_none_when_not_recorded():
+    from course_utils.checks import base
+
+    @base.exercise_check
+    def ex_00_5(error):
+        base.record_margin(error, 0.5)
+        base.record_margin(error / 10, 0.5)
+        if error > 0.5:
+            raise base.Hint("too large")
+
+    assert ex_00_5.evaluate(0.25).margin == pytest.approx(0.5)
+    refused = ex_00_5.evaluate(1.0)
+    assert not refused.passed and refused.margin == pytest.approx(2.0)
+    base.record_margin(1.0, 0.5)  # outside a check: nothing happens, nothing raised

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.checks.base import Hint, NotDone, as_array, call_learner, exercise_check
+from course_utils.checks.base import (
+    Hint,
+    NotDone,
+    as_array,
+    call_learner,
+    exercise_check,
+    record_margin,
+)
 
 #: Tickers of ``Stocks.csv`` with at least 200 months, the ones exercise 5.1 may be judged on.
 LONG_TICKERS = ("IBM", "AAPL", "MSFT", "XRX", "AMZN", "GOOGL", "ADBE", "^GSPC", "^IXIC")
@@ -172,6 +179,7 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
         )
     error = float(np.mean(np.abs(pred - truth)))
     ratio = error / persistence_mae
+    record_margin(ratio, MAX_RATIO_5_1)
     if not ratio <= MAX_RATIO_5_1:
         month = pd.Timestamp(series.index[split]).strftime("%Y-%m")
         raise Hint(
@@ -250,6 +258,7 @@ def ex_05_2(forecast_co2, *, rng) -> str:
         seasonal_errors.append(float(np.mean(np.abs(seasonal - truth))))
         biases.append(float(np.mean(pred - truth)))
     error, seasonal_error = float(np.mean(errors)), float(np.mean(seasonal_errors))
+    record_margin(error / seasonal_error, MAX_RATIO_5_2)
     if error < MAX_RATIO_5_2 * seasonal_error:
         return "MAE below seasonal-naive's on two held-out periods the check chose"
     bias = float(np.mean(biases))

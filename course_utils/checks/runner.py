@@ -43,6 +43,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course_utils.checks.base import draw_seed
 from course_utils.exercises import EXERCISE_HEADING, SOLUTION_ONLY, SOLUTIONS_SUFFIX
 from course_utils.nbrun import read_notebook, run_bounded_async
 
@@ -367,10 +368,16 @@ def identify_set(
 
 
 def _grader_cell(nonce: str, exercise: Exercise) -> NotebookNode:
+    # The seed is drawn here, in the grader's process, not in the learner's kernel: code in the
+    # notebook cannot fix the draw it is judged on (e.g. by setting FIXED_DRAWS_ENV there).
+    seed = draw_seed(exercise.number)
+    arguments = (
+        f"{exercise.arguments}, seed={seed}" if exercise.arguments.strip() else f"seed={seed}"
+    )
     source = f"""\
 try:
     import course_utils.checks as _grader_checks
-    _grader_result = _grader_checks.{exercise.check}.evaluate({exercise.arguments})
+    _grader_result = _grader_checks.{exercise.check}.evaluate({arguments})
     _grader_report = [bool(_grader_result.passed), str(_grader_result.message)]
 except NameError as _grader_error:
     _grader_report = [None, str(_grader_error)]

@@ -102,7 +102,7 @@ def landing_page(readme: str, names: list[str]) -> str:
         "## Run it yourself\n\n"
         "These pages show each notebook as it was stored, outputs and plots included. To run\n"
         "the lessons and do the exercises, clone the repository and type `make lab`: it installs\n"
-        "everything into `.venv` and opens JupyterLab at lesson 00 (README, \"Quick start\")."
+        'everything into `.venv` and opens JupyterLab at lesson 00 (README, "Quick start").'
     )
     return f"{title}\n\n{intro}\n\n## Syllabus\n\n{syllabus}\n\n{how_to}\n"
 
@@ -191,11 +191,16 @@ def stage(source: Path, root: Path = ROOT) -> list[str]:
     for name in names:
         exercise = exercise_of(name, root)
         lesson = json.loads((root / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
-        _write(source / "notebooks" / f"{name}.ipynb", with_note(lesson, lesson_note(name, exercise)))
+        _write(
+            source / "notebooks" / f"{name}.ipynb", with_note(lesson, lesson_note(name, exercise))
+        )
         if exercise:
             path = root / "exercises" / f"{exercise}.ipynb"
             exercises = json.loads(path.read_text(encoding="utf-8"))
-            _write(source / "exercises" / path.name, with_note(exercises, exercise_note(name, exercise)))
+            _write(
+                source / "exercises" / path.name,
+                with_note(exercises, exercise_note(name, exercise)),
+            )
     return names
 
 

@@ -118,7 +118,7 @@ def lesson_note(lesson: str, exercise: str | None) -> str:
     True
     """
     text = (
-        ":::{note}\n"
+        ":::{admonition} Run it yourself\n:class: tip\n\n"
         f"This page shows `notebooks/{lesson}.ipynb` with its stored outputs. To run it yourself,\n"
         "clone the course and type `make lab` (it installs everything and opens JupyterLab),\n"
         f"then open `notebooks/{lesson}.ipynb`.\n"
@@ -139,7 +139,7 @@ def exercise_note(lesson: str, exercise: str) -> str:
     True
     """
     return (
-        ":::{note}\n"
+        ":::{admonition} Run it yourself\n:class: tip\n\n"
         f"The exercises of lesson [{lesson}](../notebooks/{lesson}.ipynb), as a learner gets\n"
         "them (no outputs). To do them, clone the course, type `make lab` and open\n"
         f"`exercises/{exercise}.ipynb` (or download {{download}}`{exercise}.ipynb\n"

@@ -37,7 +37,7 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test fast lint format exercises execute bench calibrate doctor clean
+.PHONY: lab test fast lint format exercises execute bench calibrate doctor clean book
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lstm-course needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -89,8 +89,11 @@ calibrate: $(STAMP)  ## how often right answers pass and wrong ones are refused,
 	$(BIN)/python benchmarks/check_calibration.py --draws $(DRAWS) \
 		$(if $(CHECKS),--checks $(CHECKS),--out benchmarks/results/check_calibration.md)
 
+book: $(STAMP)  ## the course website from the stored notebooks, in _build/book/ (nothing is run)
+	$(BIN)/python book/build.py --out _build/book
+
 doctor: $(STAMP)
 	$(BIN)/python -m course_utils doctor
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build _build *.egg-info

@@ -3,7 +3,7 @@ the specific hint on each plausible mistake, and refusal of the cheats (peeking 
 memorised or typed answers, copies of the baselines, look-ups of the held-back data).
 
 The fast tests use NumPy forecasters (a linear AR on returns, seasonal-naive with drift): honest
-and cheap. The tests marked slow run the exercise solutions, which train LSTMs.
+and cheap. The solutions, which train LSTMs, are run by solutions/05 and `make calibrate`.
 """
 
 import numpy as np
@@ -11,8 +11,7 @@ import pytest
 
 from course_utils.baselines import LinearAR
 from course_utils.checks.ex05 import ex_05_1, ex_05_2
-from course_utils.data import load_co2, make_windows
-from course_utils.models import build_regressor
+from course_utils.data import load_co2
 
 SEEDS = range(6)
 
@@ -270,46 +269,11 @@ def test_5_2_the_learner_never_sees_real_dates_or_levels():
     assert all(26 <= h <= 52 for _, _, h in seen)
 
 
-# --- the solutions (they train LSTMs) ---------------------------------------------------------
+# The solutions themselves are judged where they are written: solutions/05 runs both checks
+# (fixed draws, under nbval), and `make calibrate` runs them on 100 fresh draws each.
 
 
-def solution_forecast(series, n_test):
-    import keras
-
-    values = np.asarray(series, dtype=np.float64)
-    split = len(values) - n_test
-    returns = values[1:] / values[:-1] - 1
-    window = 12
-    scale = returns[: split - 1].std()
-    X, y = make_windows(returns / scale, window)
-    month = np.arange(len(y)) + window + 1
-    train = month < split
-    keras.utils.set_random_seed(42)
-    model = build_regressor(window, units=8, name="monthly_returns")
-    model.fit(X[train], y[train], epochs=10, batch_size=32, verbose=0)
-    predicted = model(X[~train], training=False).numpy()[:, 0] * scale
-    return values[split - 1 : -1] * (1 + predicted)
-
-
-def solution_forecast_co2(train_series, horizon):
-    import keras
-
-    values = np.asarray(train_series, dtype=np.float64)
-    window = 26
-    scale = np.std(np.diff(values))
-    X, Y = make_windows(values, window, horizon=horizon)
-    X_rel = ((X - X[:, -1:, :]) / scale).astype(np.float32)
-    Y_rel = ((Y - X[:, -1, :]) / scale).astype(np.float32)
-    keras.utils.set_random_seed(42)
-    model = build_regressor(window, units=16, learning_rate=1e-2, horizon=horizon, name="co2")
-    model.fit(X_rel, Y_rel, epochs=15, batch_size=64, verbose=0)
-    last = values[-window:]
-    x = ((last - last[-1]) / scale).reshape(1, window, 1).astype(np.float32)
-    return last[-1] + model(x, training=False).numpy()[0] * scale
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", [11, 12])
-def test_the_solutions_pass(seed):
-    assert ex_05_1.evaluate(solution_forecast, "MSFT", seed=seed).passed
-    assert ex_05_2.evaluate(solution_forecast_co2, seed=seed).passed
+def test_5_2_records_its_margin_for_an_honest_forecaster():
+    result = ex_05_2.evaluate(seasonal_with_drift, seed=4)
+    assert result.passed and 0 < result.margin < 0.8, result.margin
+    assert ex_05_1.evaluate(ar_on_returns, "MSFT", seed=4).margin is not None

@@ -41,6 +41,8 @@ def test_ex06_1_passes_on_the_solution(seed):
     result = ex06.ex_06_1.evaluate(sampled_entropy, seed=seed)
     assert result.passed, result.message
     assert result.message == "your entropies follow the model's at three temperatures"
+    # the graded criteria (tolerance, rises) are recorded, with room to spare on these draws
+    assert result.margin is not None and result.margin <= 0.8, result.margin
 
 
 @pytest.mark.parametrize("seed", [5, 6, 7])
@@ -260,11 +262,17 @@ def make_word_model(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 1])
-def test_ex06_2_passes_on_the_solution(seed):
-    result = ex06.ex_06_2.evaluate(make_word_model, seed=seed)
+def test_ex06_2_passes_on_the_solution():
+    # one fixed draw: how often fresh draws pass is measured by `make calibrate`
+    result = ex06.ex_06_2.evaluate(make_word_model, seed=0)
     assert result.passed, result.message
     assert result.message == "the stack is right and it learns the checker's toy language"
+    assert result.margin is not None and result.margin <= 0.8, result.margin  # the accuracy
+
+
+def test_ex06_2_records_no_margin_for_a_wrong_structure():
+    result = ex06.ex_06_2.evaluate(lambda v, n: make_word_model(v, n, stacked=0), seed=0)
+    assert not result.passed and result.margin is None
 
 
 def test_ex06_2_stub():
@@ -373,10 +381,11 @@ def train_on_text_file(path, epochs=6, vocab_from=None):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 1])
-def test_ex06_3_passes_on_the_solution(seed):
-    result = ex06.ex_06_3.evaluate(train_on_text_file, seed=seed)
+def test_ex06_3_passes_on_the_solution():
+    # one fixed draw: how often fresh draws pass is measured by `make calibrate`
+    result = ex06.ex_06_3.evaluate(train_on_text_file, seed=0)
     assert result.passed, result.message
+    assert result.margin is not None and result.margin <= 0.8, result.margin  # bits/char
 
 
 def test_ex06_3_stub():

@@ -56,11 +56,14 @@ def test_ex07_1_passes_on_the_solution(seed):
     result = ex07.ex_07_1.evaluate(word_model, seed=seed)
     assert result.passed, result.message
     assert "same output" in result.message
+    # the tolerances (padding gap, given layers, not constant) are recorded, far from the bar
+    assert result.margin is not None and result.margin <= 0.8, result.margin
 
 
 def test_ex07_1_passes_on_the_functional_fix():
     result = ex07.ex_07_1.evaluate(functional_fix, seed=3)
     assert result.passed, result.message
+    assert result.margin is not None and result.margin <= 0.8, result.margin
 
 
 def test_ex07_1_stub():
@@ -146,11 +149,13 @@ def pointer_model(vocab_size, max_len, *, mask=True, per_position=True, compiled
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 1])
-def test_ex07_2_passes_on_the_solution(seed):
-    result = ex07.ex_07_2.evaluate(pointer_model, seed=seed)
+def test_ex07_2_passes_on_the_solution():
+    # one fixed draw: how often fresh draws pass is measured by `make calibrate`
+    result = ex07.ex_07_2.evaluate(pointer_model, seed=0)
     assert result.passed, result.message
     assert "points at the largest value" in result.message
+    # hits, mass on the right step, padding and the untrained model are all recorded
+    assert result.margin is not None and result.margin <= 0.8, result.margin
 
 
 def test_ex07_2_stub():

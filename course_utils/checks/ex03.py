@@ -21,6 +21,7 @@ from course_utils.checks.base import (
     call_learner,
     exercise_check,
     model_outputs,
+    record_margin,
     require_keras_model,
     require_number,
 )
@@ -169,6 +170,11 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
     so a scaler fitted on the whole series is caught. The MSE must be at most
     ``1e-3 × amplitude²`` (persistence: about ``5e-3 × amplitude²``), and the model must be a
     plain LSTM → Dense model (no Lambda, arithmetic or subclassed ``call`` beside it).
+
+    Calibration (``benchmarks/check_calibration.py --checks 3.1``): the error depends on how
+    far training got, not on the windows judged. At the lesson's learning rate of 1e-3 the
+    recipe used 0.10–1.09 of the allowance over seeds 1003–1019 (seed 1011 failed); at 3e-3,
+    which the exercise now asks for, 0.03–0.41 over seeds 1005–1012.
     """
     task = _cosine_task(rng)
     window, series, X, target = task["window"], task["series"], task["X"], task["target"]
@@ -209,6 +215,7 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
     outputs = model_outputs(model, scaled[:, :, None], "the model you returned")
     prediction = invert_scaling(scaler, _column(outputs, len(target), "its output"))
     error = mse(target, prediction) / scale2
+    record_margin(error, 1e-3)
     if error <= 1e-3:
         return "MSE ≤ 1e-3 × amplitude² on windows beyond the series it trained on"
     if mse(target, outputs.reshape(-1)) / scale2 < error / 4:
@@ -224,7 +231,7 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
     raise Hint(
         f"on windows beyond the series, your model's MSE is {error / persistence:.2f} × that "
         "of persistence (the bar: at most 0.2 ×). Did you train LSTM(50) → Dense(1) for 30 "
-        "epochs at batch size 32 on the scaled training windows?"
+        "epochs at batch size 32 and a learning rate of 3e-3 on the scaled training windows?"
     )
 
 
@@ -254,9 +261,10 @@ def ex_03_2(make_step_model, *, rng) -> str:
         raise Hint("your model returns the last value (0.5 for 0.1…0.5): it has to learn the step")
     if np.allclose(pred, sequences.mean(axis=1), atol=0.01):
         raise Hint("your model returns the mean of the window: it has to continue the sequence")
+    errors = np.abs(pred - expected)
+    record_margin(errors.max(), 0.05)  # 0.1…0.5 → 0.6 is row 0: one allowance for all rows
     if abs(pred[0] - 0.6) > 0.05:
         raise Hint(f"for 0.1, 0.2, 0.3, 0.4, 0.5 your model predicts {pred[0]:.3f}; expected 0.6")
-    errors = np.abs(pred - expected)
     worst = int(np.argmax(errors))
     if errors[worst] > 0.05:
         shown = ", ".join(f"{v:.3f}" for v in sequences[worst])
@@ -307,6 +315,7 @@ def ex_03_3(make_counting_forecaster, *, rng) -> str:
             "steps: learn the step from `sequence`"
         )
     errors = np.abs(pred - expected)
+    record_margin(errors.max() / step, 0.25)
     if np.all(errors <= step / 4):
         return "next number right (± a quarter step) far beyond the sequence it trained on"
     shown = "; ".join(f"…{x[-2]:g}, {x[-1]:g} → {p:.1f}" for x, p in zip(X, pred, strict=True))
@@ -377,6 +386,14 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     1.6 × its MSE for the short window, 1.4 × for the long one: the recipe leaves an LSTM on 2–5
     noisy values up to about 1.4 × AR's MSE, and there persistence is not far behind either),
     and the long window must beat the short one.
+
+    Calibration: the lower bounds do not catch a model trained on every window, the test
+    windows included (it passed 3 of 3 draws): LSTM(50) does not fit the test noise enough in
+    30 epochs to score below 0.85 × AR, so this check cannot tell that leak from a right
+    answer. The solution is not calibrated: it used 0.85 of an allowance on one of 3 draws
+    (the bar asks ≤ 0.8) and fails seed 5154 (window 20: 1.41 × AR). Even an LSTM as good as
+    AR uses 1 / 1.4 of the long window's allowance, so right and wrong answers are not yet
+    separated with the margin the calibration asks for.
     """
     task = _noisy_task(rng)
     series = task["series"]
@@ -394,6 +411,7 @@ def ex_03_4(window_test_mse, *, rng) -> str:
         value = require_number(got[0], f"the MSE {what} returned")
         _require_lstm_model(got[1], f"the model {what} returned", window)
         score, scaled_score = _own_test_mse(got[1], got[2], series, window, what)
+        record_margin(abs(value - score), 0.02 * score)
         if abs(value - score) <= 0.02 * score:
             own[window] = score
             continue
@@ -410,6 +428,10 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     limits = dict(zip(task["windows"], (1.6, 1.4), strict=True))
     for window, score in own.items():
         ar_mse, floor = refs[window]
+        # the two lower bounds (a leak): the share of the 20 % / 15 % an answer falls below
+        record_margin(max(0.0, 1.0 - score / floor), 0.2)
+        record_margin(max(0.0, 1.0 - score / ar_mse), 0.15)
+        record_margin(score / ar_mse, limits[window])
         if score < 0.8 * floor or score < 0.85 * ar_mse:
             raise Hint(
                 f"for window {window} your model scores {score:.3g} on the test windows, better "
@@ -424,6 +446,7 @@ def ex_03_4(window_test_mse, *, rng) -> str:
                 "Train longer or with a larger learning rate (e.g. 30 epochs, 3e-3)"
             )
     short, long = task["windows"]
+    record_margin(own[long] / own[short], 1.0)
     if not own[long] < own[short]:
         raise Hint(
             f"your window {long} does no better than window {short} ({own[long]:.3g} vs "

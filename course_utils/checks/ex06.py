@@ -25,6 +25,7 @@ from course_utils.checks.base import (
     call_learner,
     exercise_check,
     model_outputs,
+    record_margin,
     require_keras_model,
     require_number,
     require_weights_unchanged,
@@ -211,6 +212,12 @@ def ex_06_1(sampled_entropy, *, rng) -> str:
         got.append(require_number(value, f"sampled_entropy(model, vocab, {temperature})"))
         require_weights_unchanged(model, before, "sampled_entropy")
     shown = ", ".join(f"T={t}: {g:.2f}" for t, g in zip(temperatures, got, strict=True))
+    # graded: every estimate within the tolerance, and each rise from one temperature to the
+    # next kept (the share of the reference's rise the estimate lost; all of it is a refusal)
+    record_margin(max(abs(g - e) for g, e in zip(got, exact, strict=True)), _STUDY_TOLERANCE)
+    for k in range(len(got) - 1):
+        rise = exact[k + 1] - exact[k]
+        record_margin(max(0.0, rise - (got[k + 1] - got[k])), rise)
     if any(g < 0 for g in got):
         raise Hint(f"negative entropies ({shown}): entropy is −Σ p·log2(p), note the minus sign")
     if max(got) - min(got) < 0.2:
@@ -400,6 +407,7 @@ def ex_06_2(build_word_model, *, rng) -> str:
             f"{vocab_size}): one distribution over the vocabulary per sequence (the LSTM "
             "returns only its last state)"
         )
+    record_margin(float(np.max(np.abs(out[0] - out[1]))), 1e-4)  # the same words, padded
     if not np.allclose(out[0], out[1], atol=1e-4):
         raise Hint(
             "the same words padded on the left and on the right get different predictions: "
@@ -417,6 +425,7 @@ def ex_06_2(build_word_model, *, rng) -> str:
         ) from exc
     predicted = np.argmax(model_outputs(model, x_test, what), axis=-1)
     accuracy = float(np.mean(predicted == y_test))
+    record_margin(1.0 - accuracy, 1.0 - 0.9)
     if accuracy < 0.9:
         raise Hint(
             f"after 8 epochs on the checker's toy language (next word = last word + a fixed "
@@ -533,6 +542,7 @@ def ex_06_3(train_on_text_file, *, rng) -> str:
         )
     ids = vocab.encode(fresh)
     model_bits = _model_bits(model, ids, 100, len(vocab), "the returned model")
+    record_margin(model_bits, unigram - 0.5)  # bits/char, against the most the check accepts
     if not model_bits < unigram - 0.5:
         raise Hint(
             f"on new sentences your model needs {model_bits:.2f} bits/char, the unigram baseline "

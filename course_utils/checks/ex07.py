@@ -26,6 +26,7 @@ from course_utils.checks.base import (
     call_learner,
     exercise_check,
     model_outputs,
+    record_margin,
     require_keras_model,
 )
 
@@ -105,7 +106,9 @@ def _require_given_layers(model: Any, sequences: list[list[int]], alone: np.ndar
     expected = np.concatenate(
         [np.asarray(reference(np.array([s], dtype=np.int32), training=False)) for s in sequences]
     )
-    if float(np.max(np.abs(expected - alone.reshape(expected.shape)))) > 1e-4:
+    difference = float(np.max(np.abs(expected - alone.reshape(expected.shape))))
+    record_margin(difference, 1e-4)
+    if difference > 1e-4:
         raise Hint(
             "on sequences without padding your model no longer computes what the given one "
             "computes with the same weights: keep every given layer, the √8 scaling included, "
@@ -161,6 +164,7 @@ def ex_07_1(build_masked_model, *, rng) -> str:
             batch = np.stack([_padded(s, length, side) for s in sequences])
             outputs[f"{side}-padded"] = model_outputs(model, batch, "your model", trained=False)
     gap = max(float(np.max(np.abs(out - alone))) for out in outputs.values())
+    record_margin(gap, 1e-5)
     if gap > 1e-5:
         maker, dropper = mask_path(model)
         dropped = [_DROPPED.search(str(w.message)) for w in caught]
@@ -183,6 +187,7 @@ def ex_07_1(build_masked_model, *, rng) -> str:
         )
     _require_given_layers(model, sequences, alone)
     spread = float(np.max(np.ptp(alone.reshape(len(sequences), -1), axis=0)))
+    record_margin(1e-6, spread)  # the share of the spread the constant-model bar (1e-6) is
     if spread < 1e-6:
         raise Hint(
             "five different sequences get the same output: your model's output does not depend "
@@ -253,7 +258,9 @@ def ex_07_2(build_pointer_model, *, rng) -> str:
             "LSTM(..., return_sequences=True)"
         )
     untrained = model_outputs(model, test.x, what, trained=False)
-    if float(np.mean(np.argmax(untrained, axis=1) == test.positions)) >= 0.6:
+    untrained_hits = float(np.mean(np.argmax(untrained, axis=1) == test.positions))
+    record_margin(untrained_hits, 0.6)
+    if untrained_hits >= 0.6:
         raise Hint(
             "your model points at the largest value before any training: it computes the answer "
             "by a rule you wrote, not with learned scores; let the LSTM states be scored by "
@@ -273,6 +280,8 @@ def ex_07_2(build_pointer_model, *, rng) -> str:
     probs = model_outputs(model, test.x, what)
     _require_distribution(probs)
     padding = np.arange(max_len)[None, :] >= test.lengths[:, None]
+    if padding.any():
+        record_margin(float(probs[padding].max()), 1e-6)
     if padding.any() and float(probs[padding].max()) > 1e-6:
         raise Hint(
             f"padded positions get probability up to {float(probs[padding].max()):.2g}: set "
@@ -281,6 +290,8 @@ def ex_07_2(build_pointer_model, *, rng) -> str:
     rows = np.arange(len(probs))
     hits = float(np.mean(np.argmax(probs, axis=1) == test.positions))
     mass = float(probs[rows, test.positions].mean())
+    record_margin(1.0 - hits, 1.0 - 0.9)
+    record_margin(1.0 - mass, 1.0 - 0.5)
     if hits < 0.9 or mass < 0.5:
         raise Hint(
             f"after training on the checker's sequences ({POINTER_BUDGET}), your model points "

@@ -121,7 +121,7 @@ def covering_ten_times(windows, sequence):
 def window_recipe(epochs=30, learning_rate=3e-3, train_on_all=False):
     """A ``window_test_mse`` with one mistake switched on (none: the solution's recipe).
 
-    ``epochs``/``learning_rate``: the lesson's 1e-3 for 20 epochs under-trains; ``train_on_all``:
+    ``epochs``/``learning_rate``: 3 epochs under-train; ``train_on_all``:
     the model fitted on every window, the test windows included (the leak).
     """
 
@@ -172,7 +172,7 @@ ANSWERS = {
         wrong("a scaling covering 10 × the max", lambda ns: (t.maker(covering_ten_times),)),
     ],
     "3.4": [
-        wrong("lr 1e-3 for 20 epochs (under-trained)", lambda ns: (window_recipe(20, 1e-3),)),
+        wrong("the recipe for 3 epochs (under-trained)", lambda ns: (window_recipe(3),)),
         wrong("trained on every window (leak)", lambda ns: (window_recipe(train_on_all=True),)),
         wrong("a barely trained tiny LSTM", lambda ns: (t.tiny_answer("own"),)),
     ],

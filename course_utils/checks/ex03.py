@@ -332,6 +332,10 @@ def ex_03_3(make_counting_forecaster, *, rng) -> str:
 # --- exercise 3.4 -------------------------------------------------------------------------------
 
 
+#: Exercise 3.4's upper bound: a window's test MSE at most this many times a linear AR's.
+AR_LIMIT = 2.0
+
+
 def _noisy_task(rng: np.random.Generator) -> dict[str, Any]:
     length = int(rng.integers(600, 801))
     sigma = float(rng.uniform(0.07, 0.15))
@@ -381,19 +385,22 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     (2–5) and a long (20–25) window, and calls the learner's function for both. The model must be
     a plain LSTM → Dense Keras model taking windows of that length; the check scores it itself
     (its own chronological 80/20 split, the learner's scaler in and out) and the learner's MSE
-    must be that score, in original units. The score must be close to what a least-squares
-    linear autoregression with the same window reaches on the same split (between 0.85 × and
-    1.6 × its MSE for the short window, 1.4 × for the long one: the recipe leaves an LSTM on 2–5
-    noisy values up to about 1.4 × AR's MSE, and there persistence is not far behind either),
-    and the long window must beat the short one.
+    must be that score, in original units. The score must be near what a least-squares linear
+    autoregression with the same window reaches on the same split: at least 0.85 × its MSE (and
+    0.8 × the noise floor's), at most ``AR_LIMIT`` = 2 × it, and the long window must beat the
+    short one.
 
-    Calibration: the lower bounds do not catch a model trained on every window, the test
-    windows included (it passed 3 of 3 draws): LSTM(50) does not fit the test noise enough in
-    30 epochs to score below 0.85 × AR, so this check cannot tell that leak from a right
-    answer. The solution is not calibrated: it used 0.85 of an allowance on one of 3 draws
-    (the bar asks ≤ 0.8) and fails seed 5154 (window 20: 1.41 × AR). Even an LSTM as good as
-    AR uses 1 / 1.4 of the long window's allowance, so right and wrong answers are not yet
-    separated with the margin the calibration asks for.
+    Calibration (``make calibrate CHECKS=3.4``, and 9 draws of four recipes measured while
+    setting the bar): one LSTM trained once per window is a noisy estimator. The exercise's
+    recipe (30 epochs at 3e-3) scored 1.03–1.33 × AR on the short window and 1.00–1.41 × on the
+    long one; other reasonable recipes (1e-2, batch 16, 1e-3 for 20 epochs) up to 1.56 ×. So the
+    upper bound is 2 × AR, which the solution uses at most ~0.7 of. It refuses a barely trained
+    model and a memorised or constant answer on every draw, but a model trained for only 3
+    epochs scored 1.47–4.0 × AR on the short window and was refused on 5 of those 9 draws:
+    right and wrong answers overlap there, and telling them apart would need several training
+    runs per window, beyond this check's time. A model trained on every window, test windows
+    included, cannot be told from a right one either: LSTM(50) does not fit the test noise in
+    30 epochs enough to score below 0.85 × AR.
     """
     task = _noisy_task(rng)
     series = task["series"]
@@ -425,23 +432,22 @@ def ex_03_4(window_test_mse, *, rng) -> str:
             f"{score:.3g} on the last 20 % of the windows (original units): return the test "
             "MSE of that model, measured on that split"
         )
-    limits = dict(zip(task["windows"], (1.6, 1.4), strict=True))
     for window, score in own.items():
         ar_mse, floor = refs[window]
         # the two lower bounds (a leak): the share of the 20 % / 15 % an answer falls below
         record_margin(max(0.0, 1.0 - score / floor), 0.2)
         record_margin(max(0.0, 1.0 - score / ar_mse), 0.15)
-        record_margin(score / ar_mse, limits[window])
+        record_margin(score / ar_mse, AR_LIMIT)
         if score < 0.8 * floor or score < 0.85 * ar_mse:
             raise Hint(
                 f"for window {window} your model scores {score:.3g} on the test windows, better "
                 "than a linear autoregression can: did it train on the last 20 % of the windows? "
                 "Train on the first 80 % only"
             )
-        if score > limits[window] * ar_mse:
+        if score > AR_LIMIT * ar_mse:
             raise Hint(
                 f"for window {window} your LSTM's test MSE is {score:.3g}, more than "
-                f"{limits[window]} × what "
+                f"{AR_LIMIT:g} × what "
                 "a linear autoregression with the same window reaches: it is under-trained. "
                 "Train longer or with a larger learning rate (e.g. 30 epochs, 3e-3)"
             )

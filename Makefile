@@ -23,14 +23,34 @@ define LAB_OVERRIDES
 endef
 export LAB_OVERRIDES
 # ... and the server's: kernels talk to it over local sockets, not TCP (so no warning that
-# "the kernel is running over TCP without encryption").
+# "the kernel is running over TCP without encryption"); nbgrader's server extensions, which its
+# package enables on install (the dev extra has it for tests/test_nbgrader_export.py), are not
+# loaded: they are for a teacher's JupyterHub, and without an nbgrader course they warn "No
+# nbgrader_config.py file found" at every start (docs/teaching_with_nbgrader.md).
 LAB_SERVER_CONFIG = $(BIN)/../etc/jupyter/jupyter_server_config.json
 define LAB_SERVER_SETTINGS
 {
-  "KernelManager": {"transport": "ipc"}
+  "KernelManager": {"transport": "ipc"},
+  "ServerApp": {
+    "jpserver_extensions": {
+      "nbgrader.server_extensions.assignment_list": false,
+      "nbgrader.server_extensions.course_list": false,
+      "nbgrader.server_extensions.formgrader": false,
+      "nbgrader.server_extensions.validate_assignment": false
+    }
+  }
 }
 endef
 export LAB_SERVER_SETTINGS
+# ... and the page's: nbgrader's lab extension (its "Nbgrader" menu, formgrader and assignment
+# list panels, the "Validate" button) is disabled, since its server side is not loaded.
+LAB_PAGE_CONFIG = $(BIN)/../etc/jupyter/labconfig/page_config.json
+define LAB_PAGE_SETTINGS
+{
+  "disabledExtensions": {"@jupyter/nbgrader": true}
+}
+endef
+export LAB_PAGE_SETTINGS
 # Extra arguments for `make test`, e.g. PYTEST_ARGS='-m "not notebooks"' for the fast tier.
 PYTEST_ARGS ?=
 
@@ -47,9 +67,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 $(LAB_SETTINGS): Makefile $(STAMP)
-	@mkdir -p $(@D) $(dir $(LAB_SERVER_CONFIG))
+	@mkdir -p $(@D) $(dir $(LAB_SERVER_CONFIG)) $(dir $(LAB_PAGE_CONFIG))
 	@printf '%s\n' "$$LAB_OVERRIDES" > $@
 	@printf '%s\n' "$$LAB_SERVER_SETTINGS" > $(LAB_SERVER_CONFIG)
+	@printf '%s\n' "$$LAB_PAGE_SETTINGS" > $(LAB_PAGE_CONFIG)
 
 lab: $(STAMP) $(LAB_SETTINGS)  ## start JupyterLab in the repository root, at lesson 00
 	@# The course's own notebooks are stored with their outputs: sign them as trusted, so that

@@ -1,4 +1,4 @@
-"""Command line: ``python -m course_utils {doctor,build-exercises,check,execute}``."""
+"""``python -m course_utils {doctor,build-exercises,check,execute,export-nbgrader}``."""
 
 from __future__ import annotations
 
@@ -129,6 +129,27 @@ def _execute(args: argparse.Namespace) -> int:
     return status
 
 
+def _export_nbgrader(args: argparse.Namespace) -> int:
+    from course_utils.exercises import ExerciseBuildError
+    from course_utils.nbgrader_export import NbgraderExportError, export_nbgrader
+
+    try:
+        report = export_nbgrader(
+            args.dest,
+            args.sets,
+            solutions=args.solutions,
+            course_id=args.course_id,
+            force=args.force,
+        )
+    except (NbgraderExportError, ExerciseBuildError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.render())
+    first = report.sets[0].set_id
+    print(f"next: cd {report.dest} && nbgrader generate_assignment {first} (then release it)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +194,30 @@ def main(argv: list[str] | None = None) -> int:
     execute.add_argument("notebooks", type=Path, nargs="+")
     execute.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     execute.set_defaults(run=_execute)
+
+    export = commands.add_parser(
+        "export-nbgrader",
+        help="(teachers) write the exercise sets as an nbgrader course directory",
+        description="Write DEST/nbgrader_config.py and DEST/source/NN/NN.ipynb for each exercise "
+        "set, made from solutions/: solution blocks become nbgrader solution regions, check cells "
+        "locked autograder tests worth one point per exercise. See "
+        "docs/teaching_with_nbgrader.md.",
+    )
+    export.add_argument("dest", type=Path, help="the course directory to write (empty or new)")
+    export.add_argument("--sets", help="the sets to export, e.g. 01,03 (default: every set)")
+    export.add_argument(
+        "--solutions", type=Path, help="the solutions folder the sets are read from"
+    )
+    export.add_argument(
+        "--course-id", default="lstm-course", help="nbgrader's course id (default lstm-course)"
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a DEST that is not empty (replaces nbgrader_config.py and the exported "
+        "sets' source notebooks; the gradebook and submissions are kept)",
+    )
+    export.set_defaults(run=_export_nbgrader)
 
     args = parser.parse_args(argv)
     return args.run(args)

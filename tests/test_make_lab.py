@@ -5,12 +5,14 @@ The learner's path through the page itself is tested in tests/browser/.
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSON_00 = "notebooks/00_setup_and_tour.ipynb"
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 EXTENSION_MANAGER = "@jupyterlab/extensionmanager-extension:plugin"
+# nbgrader (in the dev extra, for tests/test_nbgrader_export.py) enables these on install; the
+# course's JupyterLab loads none of them (they need a teacher's nbgrader course).
+NBGRADER_SERVER_EXTENSIONS = {
+    f"nbgrader.server_extensions.{name}"
+    for name in ("assignment_list", "course_list", "formgrader", "validate_assignment")
+}
+NBGRADER_LAB_EXTENSION = "@jupyter/nbgrader"
 
 
 def _make(*args: str) -> str:
@@ -52,6 +61,23 @@ def test_make_installs_quiet_offline_jupyterlab_settings(tmp_path):
         (bin_dir / ".." / "etc" / "jupyter" / "jupyter_server_config.json").read_text()
     )
     assert server["KernelManager"] == {"transport": "ipc"}  # no "TCP without encryption" warning
+    disabled = server["ServerApp"]["jpserver_extensions"]
+    assert disabled == dict.fromkeys(NBGRADER_SERVER_EXTENSIONS, False)
+    page = json.loads(
+        (bin_dir / ".." / "etc" / "jupyter" / "labconfig" / "page_config.json").read_text()
+    )
+    assert page["disabledExtensions"] == {NBGRADER_LAB_EXTENSION: True}
+
+
+def test_every_server_extension_nbgrader_enables_is_disabled_for_make_lab():
+    """If a new nbgrader version adds a server extension, the Makefile must disable it too."""
+    enabled = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "nbgrader.json"
+    if not enabled.exists():
+        pytest.skip("nbgrader is not installed in this environment (pip install -e '.[dev]')")
+    installed = json.loads(enabled.read_text())["ServerApp"]["jpserver_extensions"]
+    assert set(installed) == NBGRADER_SERVER_EXTENSIONS
+    lab = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / NBGRADER_LAB_EXTENSION
+    assert (lab / "package.json").exists(), f"nbgrader's lab extension is not {lab.name}"
 
 
 def _free_port() -> int:
@@ -110,7 +136,15 @@ def test_make_lab_serves_jupyterlab(tmp_path):
             f"http://127.0.0.1:{port}/lab?token={token}", timeout=10
         ) as page:
             assert page.status == 200
-            assert "JupyterLab" in page.read().decode("utf-8", "replace")
+            html = page.read().decode("utf-8", "replace")
+            assert "JupyterLab" in html
+        # nbgrader's lab extension is disabled in the page, its server side is not loaded
+        config = re.search(r'<script id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.S)
+        assert config, "the /lab page carries no jupyter-config-data"
+        assert NBGRADER_LAB_EXTENSION in json.loads(config[1])["disabledExtensions"]
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/formgrader?token={token}", timeout=10)
+        assert missing.value.code == 404, "nbgrader's formgrader is served by make lab"
         # the settings JupyterLab hands the page: the environment's overrides.json applies
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/lab/api/settings/{NOTIFICATION}?token={token}", timeout=10
@@ -132,5 +166,10 @@ def test_make_lab_serves_jupyterlab(tmp_path):
     assert "started" in status and "last_activity" in status
     assert notification["fetchNews"]["default"] == "false"
     assert notification["checkForUpdates"]["default"] is False
-    noise = [line for line in startup.splitlines() if line.startswith(("[W", "[E"))]
+    noise = [
+        line
+        for line in startup.splitlines()
+        if line.startswith(("[W", "[E")) and "404 GET /formgrader" not in line  # the probe above
+    ]
     assert noise == [], f"make lab prints warnings a learner would have to understand: {noise}"
+    assert "nbgrader.server_extensions" not in startup, f"make lab loads nbgrader:\n{startup}"

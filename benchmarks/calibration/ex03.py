@@ -146,7 +146,7 @@ def window_recipe(epochs=30, learning_rate=3e-3, train_on_all=False):
 
 ANSWERS = {
     "3.1": [
-        wrong("the recipe for 5 epochs (under-trained)", lambda ns: (cosine_recipe(epochs=5),)),
+        wrong("the recipe for 3 epochs (under-trained)", lambda ns: (cosine_recipe(epochs=3),)),
         wrong("targets left unscaled", lambda ns: (cosine_recipe(scale_targets=False),)),
         wrong("target two steps after the window", lambda ns: (cosine_recipe(ahead=2),)),
         wrong(

@@ -1,6 +1,7 @@
 """Text for language models: an offline corpus, a character vocabulary, next-character windows,
-n-gram baselines (add-alpha and interpolated Kneser-Ney), bits per character, and temperature
-sampling with a step model that carries the LSTM state.
+n-gram baselines (add-alpha and interpolated Kneser-Ney), bits per character, the mixture of two
+models' per-character bits, and temperature sampling with a step model that carries the LSTM
+state.
 
 Introduced in ``notebooks/06_text_generation.ipynb``.
 
@@ -477,6 +478,73 @@ def kneser_ney_bits_per_char(
     1.0
     """
     return float(kneser_ney_char_bits(train_text, test_text, order, discount).mean())
+
+
+def mixture_bits(bits_a: Any, bits_b: Any, lam: float) -> np.ndarray:
+    """The bits a linear mixture of two models pays for each character, from their own bits.
+
+    Two models gave the true characters probabilities ``p_a = 2**-bits_a`` and
+    ``p_b = 2**-bits_b``; the mixture ``p = lam * p_a + (1 - lam) * p_b`` of their full
+    distributions gives each true character exactly that probability, so the per-character bits
+    of both models are all it needs. Computed in log space (``numpy.logaddexp2``), so bits of
+    several hundred do not underflow to probability 0.
+
+    Mixing an LSTM with an n-gram model this way (the weight chosen on validation text) is how
+    Mikolov et al. (2011) showed a recurrent language model adds what n-grams miss.
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    Parameters
+    ----------
+    bits_a, bits_b : array_like of float
+        ``-log2 p`` of each true character under model a and model b: the same characters, in
+        the same order (same shape), finite and ``>= 0``.
+    lam : float
+        The weight of model a, in ``[0, 1]`` (0 gives ``bits_b``, 1 gives ``bits_a``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-log2(lam * 2**-bits_a + (1 - lam) * 2**-bits_b)``, one number per character
+        (float64, the shape of the inputs). Its mean is the mixture's bits per character.
+
+    Raises
+    ------
+    ValueError
+        ``bits_a`` and ``bits_b`` differ in shape, are empty, hold NaN, infinite or negative
+        values, or ``lam`` is outside ``[0, 1]`` or not finite.
+    TypeError
+        ``lam`` is not a number.
+
+    Examples
+    --------
+    One model is sure (probability 1/2, 1 bit), the other is not (1/8, 3 bits); half-and-half
+    gives probability 5/16:
+
+    >>> mixture_bits([1.0, 3.0], [3.0, 1.0], 0.5).round(3)
+    array([1.678, 1.678])
+    >>> mixture_bits([1.0, 3.0], [3.0, 1.0], 1.0)
+    array([1., 3.])
+    """
+    arrays = []
+    for name, bits in (("bits_a", bits_a), ("bits_b", bits_b)):
+        array = np.asarray(bits, dtype=np.float64)
+        if array.size == 0:
+            raise ValueError(f"{name} is empty")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} holds NaN or infinite values")
+        if array.min() < 0:
+            raise ValueError(f"{name} must be >= 0 (bits of a probability), got {array.min()}")
+        arrays.append(array)
+    a, b = arrays
+    if a.shape != b.shape:
+        raise ValueError(
+            f"bits_a has shape {a.shape} and bits_b {b.shape}: they must score the same characters"
+        )
+    lam = validate.finite_float(lam, "lam", low=0.0, high=1.0)
+    with np.errstate(divide="ignore"):  # log2(0) = -inf is right for lam = 0 or 1
+        log_a, log_b = np.log2(lam), np.log2(1.0 - lam)
+    return -np.logaddexp2(log_a - a, log_b - b)
 
 
 def _log2_probs(outputs: np.ndarray, from_logits: bool | None) -> np.ndarray:

@@ -444,21 +444,38 @@ def kneser_ney_char_bits(
         discount, "discount", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
     uniform = 1.0 / len(set(train_text) | set(test_text))
-    levels = [_kn_level(train_text, k, k == order) for k in range(1, order + 1)]
-    bits = np.zeros(len(test_text))
-    for i in range(len(test_text)):
-        top = min(order, i + 1)  # the first characters have a shorter context
-        p = uniform
-        for k in range(1, top + 1):
-            counts, totals, types = levels[k - 1]
-            context = test_text[i - k + 1 : i]
-            norm = totals.get(context)
-            if norm is None:  # context never seen: the lower order speaks for it
-                continue
-            gram = test_text[i - k + 1 : i + 1]
-            p = (max(counts.get(gram, 0) - discount, 0.0) + discount * types[context] * p) / norm
-        bits[i] = -math.log2(p)
-    return bits
+    p = np.full(len(test_text), uniform)
+    for k in range(1, order + 1):
+        counts, norms, types = _kn_lookups(train_text, test_text, k, k == order)
+        seen = norms > 0  # a context never seen in training: the lower order speaks for it
+        higher = (np.maximum(counts - discount, 0.0) + discount * types * p) / np.where(
+            seen, norms, 1
+        )
+        p = np.where(seen, higher, p)
+    return -np.log2(p)
+
+
+@functools.lru_cache(maxsize=32)
+def _kn_lookups(
+    train_text: str, test_text: str, k: int, highest: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each test position: the level-``k`` count of its gram, its context's total and types.
+
+    Positions whose context is shorter than ``k - 1`` characters (the first ones) or was never
+    seen in training get a total of 0. Cached: tuning the discount reuses the lookups.
+    """
+    counts, totals, types = _kn_level(train_text, k, highest)
+    n = len(test_text)
+    gram_counts, norms, kinds = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(k - 1, n):
+        context = test_text[i - k + 1 : i]
+        norm = totals.get(context)
+        if norm is None:
+            continue
+        norms[i] = norm
+        kinds[i] = types[context]
+        gram_counts[i] = counts.get(test_text[i - k + 1 : i + 1], 0)
+    return gram_counts, norms, kinds
 
 
 def kneser_ney_bits_per_char(

@@ -4,9 +4,10 @@
     python benchmarks/char_lm_scaling.py --budget 30   # minutes per model (see below)
     python benchmarks/char_lm_scaling.py --speed       # CPU seconds per step: batch, XLA, unroll
 
-Each model (``lstm256``: the lesson's ``Embedding(32)`` → ``LSTM(256)`` → ``Dense``; ``lstm512``:
-the same with 512 units) trains one epoch at a time on the lesson's training text (the same
-corpus, splits and vocabulary as ``notebooks/06_text_generation.ipynb``). After every epoch it
+Each model (``lstm256``: the lesson's ``Embedding(32)`` → ``LSTM(256)`` → ``Dense``, 64 windows
+of 50 characters per step; ``lstm512``: the same with 512 units) trains one epoch at a time on
+the lesson's training text (the same corpus, splits and vocabulary as
+``notebooks/06_text_generation.ipynb``). After every epoch it
 is scored on the validation text (windows of 250, as the lesson's learning curve) and on the
 test text (windows of 1000, the lesson's verdict: the same characters), with the wall-clock and
 process CPU time spent so far. The Kneser-Ney line is the lesson's: order and discount chosen
@@ -44,18 +45,18 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 STATE = ROOT / "benchmarks" / "state" / "char_lm_scaling"
 
-LENGTH = 100  # training window, as in the lesson
 VAL_LENGTH, TEST_LENGTH = 250, 1000  # the lesson's scoring windows
 KN_GRID = [(n, d) for n in range(4, 9) for d in (0.7, 0.8, 0.9)]  # the lesson's grid
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How one model trains: its width, batch and the learning rate of its first epoch."""
+    """How one model trains: width, batch, window and the learning rate of its first epoch."""
 
     units: int
     batch: int
     lr: float
+    length: int = 50  # characters per training window
     embed_dim: int = 32
     decay: float = 0.8  # learning rate of epoch e: lr · max(decay**e, floor)
     floor: float = 0.05
@@ -65,8 +66,8 @@ class Recipe:
 
 
 MODELS = {
-    "lstm256": Recipe(units=256, batch=32, lr=8e-3),  # the lesson's model and optimizer
-    "lstm512": Recipe(units=512, batch=32, lr=5e-3),  # wider: a lower rate keeps it stable
+    "lstm256": Recipe(units=256, batch=64, lr=8e-3),  # the lesson's model, windows and optimizer
+    "lstm512": Recipe(units=512, batch=64, lr=5e-3),  # wider: a lower rate keeps it stable
 }
 
 
@@ -118,7 +119,7 @@ def build(recipe: Recipe, vocab_size: int, *, jit_compile: Any = "auto", unroll:
 
     model = keras.Sequential(
         [
-            keras.Input(shape=(None if not unroll else LENGTH,), dtype="int32"),
+            keras.Input(shape=(None if not unroll else recipe.length,), dtype="int32"),
             keras.layers.Embedding(vocab_size, recipe.embed_dim, name="embedding"),
             keras.layers.LSTM(recipe.units, return_sequences=True, unroll=unroll, name="lstm"),
             keras.layers.Dense(vocab_size, name="logits"),
@@ -133,17 +134,17 @@ def build(recipe: Recipe, vocab_size: int, *, jit_compile: Any = "auto", unroll:
     return model
 
 
-def train_dataset(data: dict[str, Any], batch: int, epoch: int):
+def train_dataset(data: dict[str, Any], recipe: Recipe, epoch: int):
     """The lesson's windows, shuffled with a seed of their own for each epoch (resumable)."""
     import tensorflow as tf
 
     from course_utils import text as cutext
 
-    x, y = cutext.next_char_windows(data["train_ids"], LENGTH)
+    x, y = cutext.next_char_windows(data["train_ids"], recipe.length)
     return (
         tf.data.Dataset.from_tensor_slices((x, y))
         .shuffle(len(x), seed=1000 + epoch)
-        .batch(batch, drop_remainder=True)
+        .batch(recipe.batch, drop_remainder=True)
     )
 
 
@@ -238,13 +239,13 @@ def train_epoch(
         else:
             models[name] = build(recipe, len(data["vocab"]), jit_compile=False)
     model = models[name]
-    steps = len(data["train_ids"]) // LENGTH // recipe.batch
+    steps = len(data["train_ids"]) // recipe.length // recipe.batch
     keras.utils.set_random_seed(42 + epoch)
     model.optimizer.learning_rate.assign(recipe.learning_rate(epoch))
     bar = Bar(f"{name} epoch {epoch + 1}", steps)
     cpu0, wall0 = cpu_seconds(), time.perf_counter()
     history = model.fit(
-        train_dataset(data, recipe.batch, epoch),
+        train_dataset(data, recipe, epoch),
         epochs=1,
         shuffle=False,
         verbose=0,
@@ -402,14 +403,32 @@ def plot(result: dict[str, Any], path: Path) -> None:
 # --- speed: CPU seconds per optimizer step -----------------------------------------------------
 SPEED_CASES = [
     # label, recipe, jit_compile, unroll
-    ("lesson: 256 units, batch 32", Recipe(256, 32, 8e-3), False, False),
-    ("jit_compile=True", Recipe(256, 32, 8e-3), True, False),
-    ("batch 64", Recipe(256, 64, 8e-3 * math.sqrt(2)), False, False),
-    ("batch 128", Recipe(256, 128, 16e-3), False, False),
-    ("unroll=True (100 steps)", Recipe(256, 32, 8e-3), False, True),
-    ("128 units", Recipe(128, 32, 8e-3), False, False),
-    ("512 units", Recipe(512, 32, 5e-3), False, False),
+    ("256 units, 32 windows of 100", Recipe(256, 32, 8e-3, 100), False, False),
+    ("jit_compile=True", Recipe(256, 32, 8e-3, 100), True, False),
+    ("own train step, tf.function(jit_compile=True)", Recipe(256, 32, 8e-3, 100), "forced", False),
+    ("unroll=True (100 steps)", Recipe(256, 32, 8e-3, 100), False, True),
+    ("batch 64 (windows of 100)", Recipe(256, 64, 8e-3 * math.sqrt(2), 100), False, False),
+    ("batch 128 (windows of 100)", Recipe(256, 128, 16e-3, 100), False, False),
+    ("64 windows of 50 (the lesson)", Recipe(256, 64, 8e-3, 50), False, False),
+    ("128 units, 32 windows of 100", Recipe(128, 32, 8e-3, 100), False, False),
+    ("512 units, 64 windows of 50", Recipe(512, 64, 5e-3, 50), False, False),
 ]
+
+
+def _xla_train_step(model):
+    """One optimizer step of ``model`` as a ``tf.function(jit_compile=True)`` (XLA)."""
+    import tensorflow as tf
+
+    variables = model.trainable_variables
+
+    @tf.function(jit_compile=True)
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = model.loss(y, model(x, training=True))
+        model.optimizer.apply(tape.gradient(loss, variables), variables)
+        return loss
+
+    return lambda x, y: step(x, y).numpy()
 
 
 def speed(
@@ -421,13 +440,16 @@ def speed(
 
     from course_utils import text as cutext
 
-    x, y = cutext.next_char_windows(data["train_ids"], LENGTH)
     rows = []
     chosen = [SPEED_CASES[i] for i in cases] if cases else SPEED_CASES
     for label, recipe, jit, unroll in chosen:
         keras.backend.clear_session()
         keras.utils.set_random_seed(42)
-        model = build(recipe, len(data["vocab"]), jit_compile=jit, unroll=unroll)
+        x, y = cutext.next_char_windows(data["train_ids"], recipe.length)
+        model = build(recipe, len(data["vocab"]), jit_compile=jit is True, unroll=unroll)
+        step = model.train_on_batch
+        if jit == "forced":  # Keras refuses jit_compile for this model: compile the step ourselves
+            step = _xla_train_step(model)
         batches = [
             (tf.constant(x[i : i + recipe.batch]), tf.constant(y[i : i + recipe.batch]))
             for i in range(0, (steps + 2) * recipe.batch, recipe.batch)
@@ -436,7 +458,7 @@ def speed(
         cpu0, wall0 = cpu_seconds(), time.perf_counter()
         try:
             for xb, yb in batches[:2]:
-                model.train_on_batch(xb, yb)
+                step(xb, yb)
         except Exception as error:  # XLA refused, for instance: say so in the table
             note = f"failed: {type(error).__name__}: {str(error).splitlines()[0][:120]}"
             rows.append({"case": label, "note": note})
@@ -446,11 +468,11 @@ def speed(
         bar = Bar(label, steps)
         cpu0, wall0 = cpu_seconds(), time.perf_counter()
         for i, (xb, yb) in enumerate(batches[2 : steps + 2]):
-            model.train_on_batch(xb, yb)
+            step(xb, yb)
             bar.show(i + 1)
         cpu, wall = (cpu_seconds() - cpu0) / steps, (time.perf_counter() - wall0) / steps
         per_epoch = len(x) // recipe.batch
-        compiled = getattr(model, "jit_compile", None)
+        compiled = jit == "forced" or getattr(model, "jit_compile", None)
         bar.close(f"{cpu:.3f} CPU-s/step")
         rows.append(
             {
@@ -462,7 +484,7 @@ def speed(
                 "cpu_s_per_step": cpu,
                 "wall_s_per_step": wall,
                 "cpu_s_per_epoch": cpu * per_epoch,
-                "chars_per_cpu_s": recipe.batch * LENGTH / cpu,
+                "chars_per_cpu_s": recipe.batch * recipe.length / cpu,
                 "note": note,
             }
         )
@@ -480,9 +502,10 @@ def write_speed(rows: list[dict[str, Any]], path: Path, steps: int) -> None:
         f"Written by `python benchmarks/char_lm_scaling.py --speed` ({steps} steps timed per case "
         f"after 2 warm-up steps; TensorFlow {tf.__version__}, op determinism on as in "
         f"`cu.start`, {os.cpu_count()} cores, shared machine: CPU time is this process's). "
-        "An epoch is the lesson's training text in windows of 100.",
+        "An epoch is the lesson's training text once (3,200 characters per step in each case"
+        " but batch 64 and 128 of windows of 100).",
         "",
-        "| case | batch | XLA used | first 2 steps CPU-s | CPU-s/step | wall s/step "
+        "| case | windows per step | XLA used | first 2 steps CPU-s | CPU-s/step | wall s/step "
         "| CPU-s/epoch | characters per CPU-s |",
         "|---|---:|---|---:|---:|---:|---:|---:|",
     ]
@@ -501,7 +524,9 @@ def write_speed(rows: list[dict[str, Any]], path: Path, steps: int) -> None:
 
 
 # --- the lesson's budget: batch size with the learning rate scaled, at equal epochs ------------
-def lesson_run(data: dict[str, Any], batch: int, lr: float, epochs: int, units: int = 256):
+def lesson_run(
+    data: dict[str, Any], batch: int, lr: float, epochs: int, units: int = 256, length: int = 100
+):
     """The lesson's training cell (cosine schedule to a twentieth, clipnorm 1) for one setting.
 
     Returns one row per epoch: validation bits/char (windows of 250, as the lesson's curve) and
@@ -514,7 +539,7 @@ def lesson_run(data: dict[str, Any], batch: int, lr: float, epochs: int, units: 
 
     keras.backend.clear_session()
     keras.utils.set_random_seed(42)
-    x, y = cutext.next_char_windows(data["train_ids"], LENGTH)
+    x, y = cutext.next_char_windows(data["train_ids"], length)
     train = (
         tf.data.Dataset.from_tensor_slices((x, y))
         .shuffle(len(x), seed=42)
@@ -522,7 +547,7 @@ def lesson_run(data: dict[str, Any], batch: int, lr: float, epochs: int, units: 
     )
     xv, yv = cutext.next_char_windows(data["val_ids"], VAL_LENGTH)
     val = tf.data.Dataset.from_tensor_slices((xv, yv)).batch(64)
-    model = build(Recipe(units, batch, lr), len(data["vocab"]), jit_compile=False)
+    model = build(Recipe(units, batch, lr, length), len(data["vocab"]), jit_compile=False)
     steps = epochs * (len(x) // batch)
     schedule = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps, alpha=0.05)
     model.optimizer = keras.optimizers.Adam(schedule, clipnorm=1.0)
@@ -532,7 +557,7 @@ def lesson_run(data: dict[str, Any], batch: int, lr: float, epochs: int, units: 
         jit_compile=False,
     )
     rows, cpu = [], 0.0
-    label = f"batch {batch}, lr {lr:g}, {units} units"
+    label = f"{batch} × {length}, lr {lr:g}, {units} units"
     for epoch in range(epochs):
         bar = Bar(f"{label}, epoch {epoch + 1}", len(x) // batch)
         cpu0 = cpu_seconds()
@@ -563,7 +588,7 @@ def lesson_run(data: dict[str, Any], batch: int, lr: float, epochs: int, units: 
 
 
 def compare(data: dict[str, Any], cases: list[str], out: Path) -> None:
-    """Run ``batch:lr:epochs[:units]`` cases of the lesson's training; append them to ``out``."""
+    """Run ``batch:lr:epochs[:units[:length]]`` cases of the lesson's training; add to ``out``."""
     old = json.loads(out.read_text()) if out.exists() else []
     for case in cases:
         batch, lr, epochs, *units = case.split(":")
@@ -572,25 +597,33 @@ def compare(data: dict[str, Any], cases: list[str], out: Path) -> None:
             r
             for r in old
             if (r["batch"], r["lr"], r["epochs"], r["units"])
-            != (rows[0]["batch"], rows[0]["lr"], rows[0]["epochs"], rows[0]["units"])
+            != (
+                rows[0]["batch"],
+                rows[0]["lr"],
+                rows[0]["epochs"],
+                rows[0]["units"],
+                rows[0]["length"],
+            )
         ] + rows
         out.write_text(json.dumps(old, indent=1) + "\n")
     lines = [
-        "# Lesson 06's training at other batch sizes (learning rate scaled)",
+        "# Lesson 06's training: windows per step, window length, learning rate, width",
         "",
-        "Written by `python benchmarks/char_lm_scaling.py --compare BATCH:LR:EPOCHS[:UNITS] ...`:"
+        "Written by `python benchmarks/char_lm_scaling.py --compare"
+        " BATCH:LR:EPOCHS[:UNITS[:LENGTH]]`:"
         " the lesson's training cell (Adam, cosine decay to a twentieth over all epochs,"
-        " clipnorm 1, windows of 100), validation bits/char after each epoch (windows of 250,"
+        " clipnorm 1), validation bits/char after each epoch (windows of 250,"
         " the lesson's learning curve) and the process CPU seconds of training so far"
         " (validation included), on a shared 2-core machine.",
         "",
-        "| units | batch | learning rate | epochs | after epoch | val bits/char | CPU-s |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| units | windows per step | window | learning rate | epochs | after epoch "
+        "| val bits/char | CPU-s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in old:
         lines.append(
-            f"| {r['units']} | {r['batch']} | {r['lr']:g} | {r['epochs']} | {r['epoch']} | "
-            f"{r['val_bits']:.3f} | {r['cpu_s']:.0f} |"
+            f"| {r['units']} | {r['batch']} | {r.get('length', 100)} | {r['lr']:g} | "
+            f"{r['epochs']} | {r['epoch']} | {r['val_bits']:.3f} | {r['cpu_s']:.0f} |"
         )
     out.with_suffix(".md").write_text("\n".join(lines) + "\n")
 
@@ -618,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true", help="time training steps instead")
     parser.add_argument("--speed-steps", type=int, default=20)
     parser.add_argument("--speed-cases", help="comma-separated indexes into SPEED_CASES")
-    parser.add_argument("--compare", nargs="+", metavar="BATCH:LR:EPOCHS[:UNITS]")
+    parser.add_argument("--compare", nargs="+", metavar="BATCH:LR:EPOCHS[:UNITS[:LENGTH]]")
     args = parser.parse_args(argv)
 
     import course_utils as cu

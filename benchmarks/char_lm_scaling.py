@@ -331,7 +331,9 @@ def write_markdown(result: dict[str, Any], path: Path, command: str) -> None:
     lines = [
         "# Character LSTM against Kneser-Ney: bits/char after more training",
         "",
-        f"Written by `benchmarks/char_lm_scaling.py` ({status}). Resume or reproduce: `{command}`.",
+        f"Written by `{command}` ({status}). Running it again (or `make scaling`) resumes from "
+        "the saved state in `benchmarks/state/char_lm_scaling/`; a fresh clone without that "
+        "state reproduces the run from the start.",
         "",
         f"Budget per model: {result['budget_cpu_s']:.0f} CPU-s of the process (= "
         f"{result['budget_cpu_s'] / result['cpu_per_second'] / 60:.0f} minutes at "

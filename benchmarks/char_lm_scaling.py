@@ -578,6 +578,7 @@ def lesson_run(
         rows.append(
             {
                 "batch": batch,
+                "length": length,
                 "lr": lr,
                 "units": units,
                 "epochs": epochs,
@@ -684,11 +685,12 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             (args.state / f"{name}.keras").unlink(missing_ok=True)
     old = content["config"]
-    if old is not None and (old["corpus_chars"], old["models"]) != (
-        config["corpus_chars"],
-        {n: old["models"].get(n, config["models"][n]) for n in names},
-    ):
-        raise SystemExit(f"{args.state} holds a run with other settings: use --fresh")
+    if old is not None:
+        shared = [n for n in names if n in old["models"]]
+        if old["corpus_chars"] != config["corpus_chars"] or any(
+            old["models"][n] != config["models"][n] for n in shared
+        ):
+            raise SystemExit(f"{args.state} holds a run with other settings: use --fresh")
     if old is not None:  # keep the models a previous run trained in the report
         config["models"] = {**old["models"], **config["models"]}
     content["config"] = config

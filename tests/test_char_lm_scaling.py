@@ -1,5 +1,5 @@
 """benchmarks/char_lm_scaling.py on a tiny corpus: it trains, reports, stops at its budget and
-resumes from its saved state (a few seconds of training in all)."""
+resumes from its saved state (about 15 s; the two tests that train are marked slow)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def test_learning_rate_decays_per_epoch_to_a_floor():
     )
 
 
+@pytest.mark.slow  # trains a (tiny) model: the notebooks tier, as CONTRIBUTING asks
 def test_a_run_writes_its_table_plot_and_state_then_resumes(run, capsys):
     first = run("--max-epochs", "1")
     assert [r["epoch"] for r in first["rows"]] == [1]
@@ -89,6 +90,7 @@ def test_crossing_sentence():
     assert "did not cross" in scaling.crossing(rows[:1], kn, 1.6)
 
 
+@pytest.mark.slow
 def test_a_state_of_other_settings_is_refused(run):
     with pytest.raises(SystemExit, match="other settings"):
         run("--corpus-chars", "13000")

@@ -311,7 +311,7 @@ def summary(content: dict[str, Any], budget_cpu: float, cpu_per_second: float) -
             "cpu_s": rows[-1]["cpu_s"] if rows else 0.0,
             "wall_s": rows[-1]["wall_s"] if rows else 0.0,
             "best_test_bits": min((r["test_bits"] for r in rows), default=None),
-            "crossing": crossing(rows, kn, cpu_per_second),
+            "crossing": crossing(rows, kn, cpu_per_second) if rows else f"{name}: not trained yet",
             "crosses": any(r["test_bits"] < kn["test_bits"] for r in rows),
         }
     return {
@@ -651,6 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--corpus-chars", type=int, default=None, help="corpus prefix (tests)")
     parser.add_argument("--fresh", action="store_true", help="forget the saved state")
+    parser.add_argument("--report", action="store_true", help="only rewrite the outputs")
     parser.add_argument("--speed", action="store_true", help="time training steps instead")
     parser.add_argument("--speed-steps", type=int, default=20)
     parser.add_argument("--speed-cases", help="comma-separated indexes into SPEED_CASES")
@@ -699,12 +700,15 @@ def main(argv: list[str] | None = None) -> int:
         content["kn"] = kneser_ney_line(data)
         save_state(args.state, content)
     budget_cpu = args.budget * 60 * args.cpu_per_second
-    given = sys.argv[1:] if argv is None else argv
+    given = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--report"]
     command = (
         "make scaling" if not given else "python benchmarks/char_lm_scaling.py " + " ".join(given)
     )
+    if args.report:  # the outputs of the saved state, named after the command that trained it
+        command = content.get("command", command)
+    content["command"] = command
     models: dict[str, Any] = {}
-    trained = True
+    trained = not args.report
     while trained:  # one epoch of each model in turn: a stopped run has both curves so far
         trained = False
         for name in names:

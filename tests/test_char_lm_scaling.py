@@ -58,6 +58,7 @@ def test_a_run_writes_its_table_plot_and_state_then_resumes(run, capsys):
     assert second["rows"][0] == row  # the first epoch was not trained again
     assert second["rows"][1]["cpu_s"] > row["cpu_s"]  # time accumulates over sessions
     assert second["models"]["lstm256"]["complete"]
+    assert run("--report")["rows"] == second["rows"]  # --report only rewrites the outputs
 
 
 def test_the_budget_decides_when_a_model_is_complete():

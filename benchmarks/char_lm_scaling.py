@@ -327,7 +327,7 @@ def summary(content: dict[str, Any], budget_cpu: float, cpu_per_second: float) -
 
 def write_markdown(result: dict[str, Any], path: Path, command: str) -> None:
     kn, config = result["kn"], result["config"]
-    status = "complete" if result["complete"] else "**PARTIAL** (the budget is not used up yet)"
+    status = "complete" if result["complete"] else "**PARTIAL**: the budget is not used up yet"
     lines = [
         "# Character LSTM against Kneser-Ney: bits/char after more training",
         "",
@@ -337,7 +337,8 @@ def write_markdown(result: dict[str, Any], path: Path, command: str) -> None:
         "",
         f"Budget per model: {result['budget_cpu_s']:.0f} CPU-s of the process (= "
         f"{result['budget_cpu_s'] / result['cpu_per_second'] / 60:.0f} minutes at "
-        f"{result['cpu_per_second']} CPU-s per wall second, 2 idle cores). Corpus: "
+        f"{result['cpu_per_second']} CPU-s per wall second, the assumed rate of 2 idle cores, "
+        "`--cpu-per-second`; this table's own CPU/wall ratio is that of a shared machine). Corpus: "
         f"{config['corpus_chars']:,} characters of standard-library docstrings, the lesson's "
         f"splits; test bits on the {config['test_chars']:,} characters the lesson scores.",
         "",

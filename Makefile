@@ -57,7 +57,7 @@ PYTEST_ARGS ?=
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test fast lint format exercises execute bench calibrate doctor clean book
+.PHONY: lab test fast lint format exercises execute bench calibrate scaling doctor clean book
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lstm-course needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -100,6 +100,13 @@ execute: $(STAMP)  ## re-execute and store every lesson and solutions notebook (
 
 bench: $(STAMP)  ## time every notebook on this machine
 	$(BIN)/python benchmarks/notebook_times.py
+
+# `make scaling` trains lesson 06's character LSTM and a wider one for 30 minutes each (CPU time of
+# an idle 2-core machine; resumable: run it again to continue) and stores the table and plot in
+# benchmarks/results/char_lm_scaling.*; SCALING_ARGS="--budget 60" trains further.
+SCALING_ARGS ?=
+scaling: $(STAMP)  ## lesson 06: bits/char of longer training against Kneser-Ney (about 1 h)
+	$(BIN)/python benchmarks/char_lm_scaling.py $(SCALING_ARGS)
 
 # `make calibrate` runs every check on 100 fresh draws and stores the table in
 # benchmarks/results/check_calibration.md (about an hour); CHECKS=5.2,3.1 DRAWS=20 for a part

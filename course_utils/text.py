@@ -1,6 +1,7 @@
 """Text for language models: an offline corpus, a character vocabulary, next-character windows,
-n-gram baselines (add-alpha and interpolated Kneser-Ney), bits per character, and temperature
-sampling with a step model that carries the LSTM state.
+n-gram baselines (add-alpha and interpolated Kneser-Ney), bits per character, the mixture of two
+models' per-character bits, and temperature sampling with a step model that carries the LSTM
+state.
 
 Introduced in ``notebooks/06_text_generation.ipynb``.
 
@@ -443,21 +444,38 @@ def kneser_ney_char_bits(
         discount, "discount", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
     uniform = 1.0 / len(set(train_text) | set(test_text))
-    levels = [_kn_level(train_text, k, k == order) for k in range(1, order + 1)]
-    bits = np.zeros(len(test_text))
-    for i in range(len(test_text)):
-        top = min(order, i + 1)  # the first characters have a shorter context
-        p = uniform
-        for k in range(1, top + 1):
-            counts, totals, types = levels[k - 1]
-            context = test_text[i - k + 1 : i]
-            norm = totals.get(context)
-            if norm is None:  # context never seen: the lower order speaks for it
-                continue
-            gram = test_text[i - k + 1 : i + 1]
-            p = (max(counts.get(gram, 0) - discount, 0.0) + discount * types[context] * p) / norm
-        bits[i] = -math.log2(p)
-    return bits
+    p = np.full(len(test_text), uniform)
+    for k in range(1, order + 1):
+        counts, norms, types = _kn_lookups(train_text, test_text, k, k == order)
+        seen = norms > 0  # a context never seen in training: the lower order speaks for it
+        higher = (np.maximum(counts - discount, 0.0) + discount * types * p) / np.where(
+            seen, norms, 1
+        )
+        p = np.where(seen, higher, p)
+    return -np.log2(p)
+
+
+@functools.lru_cache(maxsize=32)
+def _kn_lookups(
+    train_text: str, test_text: str, k: int, highest: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each test position: the level-``k`` count of its gram, its context's total and types.
+
+    Positions whose context is shorter than ``k - 1`` characters (the first ones) or was never
+    seen in training get a total of 0. Cached: tuning the discount reuses the lookups.
+    """
+    counts, totals, types = _kn_level(train_text, k, highest)
+    n = len(test_text)
+    gram_counts, norms, kinds = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in range(k - 1, n):
+        context = test_text[i - k + 1 : i]
+        norm = totals.get(context)
+        if norm is None:
+            continue
+        norms[i] = norm
+        kinds[i] = types[context]
+        gram_counts[i] = counts.get(test_text[i - k + 1 : i + 1], 0)
+    return gram_counts, norms, kinds
 
 
 def kneser_ney_bits_per_char(
@@ -477,6 +495,73 @@ def kneser_ney_bits_per_char(
     1.0
     """
     return float(kneser_ney_char_bits(train_text, test_text, order, discount).mean())
+
+
+def mixture_bits(bits_a: Any, bits_b: Any, lam: float) -> np.ndarray:
+    """The bits a linear mixture of two models pays for each character, from their own bits.
+
+    Two models gave the true characters probabilities ``p_a = 2**-bits_a`` and
+    ``p_b = 2**-bits_b``; the mixture ``p = lam * p_a + (1 - lam) * p_b`` of their full
+    distributions gives each true character exactly that probability, so the per-character bits
+    of both models are all it needs. Computed in log space (``numpy.logaddexp2``), so bits of
+    several hundred do not underflow to probability 0.
+
+    Mixing an LSTM with an n-gram model this way (the weight chosen on validation text) is how
+    Mikolov et al. (2011) showed a recurrent language model adds what n-grams miss.
+
+    Introduced in ``notebooks/06_text_generation.ipynb``.
+
+    Parameters
+    ----------
+    bits_a, bits_b : array_like of float
+        ``-log2 p`` of each true character under model a and model b: the same characters, in
+        the same order (same shape), finite and ``>= 0``.
+    lam : float
+        The weight of model a, in ``[0, 1]`` (0 gives ``bits_b``, 1 gives ``bits_a``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``-log2(lam * 2**-bits_a + (1 - lam) * 2**-bits_b)``, one number per character
+        (float64, the shape of the inputs). Its mean is the mixture's bits per character.
+
+    Raises
+    ------
+    ValueError
+        ``bits_a`` and ``bits_b`` differ in shape, are empty, hold NaN, infinite or negative
+        values, or ``lam`` is outside ``[0, 1]`` or not finite.
+    TypeError
+        ``lam`` is not a number.
+
+    Examples
+    --------
+    One model is sure (probability 1/2, 1 bit), the other is not (1/8, 3 bits); half-and-half
+    gives probability 5/16:
+
+    >>> mixture_bits([1.0, 3.0], [3.0, 1.0], 0.5).round(3)
+    array([1.678, 1.678])
+    >>> mixture_bits([1.0, 3.0], [3.0, 1.0], 1.0)
+    array([1., 3.])
+    """
+    arrays = []
+    for name, bits in (("bits_a", bits_a), ("bits_b", bits_b)):
+        array = np.asarray(bits, dtype=np.float64)
+        if array.size == 0:
+            raise ValueError(f"{name} is empty")
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} holds NaN or infinite values")
+        if array.min() < 0:
+            raise ValueError(f"{name} must be >= 0 (bits of a probability), got {array.min()}")
+        arrays.append(array)
+    a, b = arrays
+    if a.shape != b.shape:
+        raise ValueError(
+            f"bits_a has shape {a.shape} and bits_b {b.shape}: they must score the same characters"
+        )
+    lam = validate.finite_float(lam, "lam", low=0.0, high=1.0)
+    with np.errstate(divide="ignore"):  # log2(0) = -inf is right for lam = 0 or 1
+        log_a, log_b = np.log2(lam), np.log2(1.0 - lam)
+    return -np.logaddexp2(log_a - a, log_b - b)
 
 
 def _log2_probs(outputs: np.ndarray, from_logits: bool | None) -> np.ndarray:

@@ -561,3 +561,53 @@ def test_the_traced_predictor_does_not_keep_a_model_alive(tiny_keras_model):
     gc.collect()
     # other models may be collected at the same time, so look at this one only
     assert alive() is None, "the predictor cache keeps the model alive"
+
+
+# --- mixture of two models --------------------------------------------------------------------
+
+
+def test_mixture_bits_is_the_bits_of_the_mixed_probability():
+    a, b = np.array([1.0, 3.0, 0.0]), np.array([3.0, 1.0, 10.0])
+    for lam in (0.0, 0.3, 0.5, 1.0):
+        expected = -np.log2(lam * 2.0**-a + (1 - lam) * 2.0**-b)
+        np.testing.assert_allclose(text.mixture_bits(a, b, lam), expected, rtol=1e-12)
+    np.testing.assert_array_equal(text.mixture_bits(a, b, 1.0), a)
+    np.testing.assert_array_equal(text.mixture_bits(a, b, 0.0), b)
+
+
+def test_mixture_bits_never_exceeds_the_worse_model_and_survives_huge_bits():
+    rng = np.random.default_rng(0)
+    a, b = rng.exponential(3.0, 1000), rng.exponential(3.0, 1000)
+    mixed = text.mixture_bits(a, b, 0.4)
+    assert np.all(mixed <= np.maximum(a, b) + 1e-12)
+    # a mixture pays at most -log2(lam) more than its better part, character by character
+    assert np.all(mixed <= np.minimum(a - np.log2(0.4), b - np.log2(0.6)) + 1e-12)
+    far = text.mixture_bits([2000.0], [3000.0], 0.5)  # 2**-2000 underflows; log space does not
+    assert far[0] == pytest.approx(2001.0)
+
+
+def test_mixture_bits_keeps_the_shape():
+    assert text.mixture_bits(np.ones((2, 3)), np.ones((2, 3)), 0.5).shape == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "lam", "message"),
+    [
+        ([1.0, 2.0], [1.0], 0.5, "shape"),
+        ([], [], 0.5, "empty"),
+        ([1.0, np.nan], [1.0, 2.0], 0.5, "NaN"),
+        ([1.0, 2.0], [1.0, np.inf], 0.5, "NaN or infinite"),
+        ([1.0, -0.5], [1.0, 2.0], 0.5, ">= 0"),
+        ([1.0], [1.0], 1.5, "lam must be <= 1.0"),
+        ([1.0], [1.0], -0.1, "lam must be >= 0.0"),
+        ([1.0], [1.0], np.nan, "lam must be finite"),
+    ],
+)
+def test_mixture_bits_refuses_bad_input(a, b, lam, message):
+    with pytest.raises(ValueError, match=message):
+        text.mixture_bits(a, b, lam)
+
+
+def test_mixture_bits_refuses_a_weight_that_is_not_a_number():
+    with pytest.raises(TypeError, match="lam must be a number"):
+        text.mixture_bits([1.0], [1.0], "0.5")

@@ -1,0 +1,97 @@
+"""benchmarks/char_lm_scaling.py on a tiny corpus: it trains, reports, stops at its budget and
+resumes from its saved state (about 15 s; the two tests that train are marked slow)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import char_lm_scaling as scaling  # noqa: E402
+
+TINY = ["--corpus-chars", "12000", "--models", "lstm256"]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    state, results = tmp_path_factory.mktemp("state"), tmp_path_factory.mktemp("results")
+
+    def run(*extra: str) -> dict:
+        args = [*TINY, "--state", str(state), "--results", str(results), *extra]
+        args = args if "--corpus-chars" not in extra else args[2:]
+        assert scaling.main(args) == 0
+        return json.loads((results / "char_lm_scaling.json").read_text())
+
+    run.state, run.results = state, results
+    return run
+
+
+def test_learning_rate_decays_per_epoch_to_a_floor():
+    recipe = scaling.Recipe(units=8, batch=4, lr=1e-2, decay=0.5, floor=0.1)
+    assert [recipe.learning_rate(e) for e in range(5)] == pytest.approx(
+        [1e-2, 5e-3, 2.5e-3, 1.25e-3, 1e-3]
+    )
+
+
+@pytest.mark.slow  # trains a (tiny) model: the notebooks tier, as CONTRIBUTING asks
+def test_a_run_writes_its_table_plot_and_state_then_resumes(run, capsys):
+    first = run("--max-epochs", "1")
+    assert [r["epoch"] for r in first["rows"]] == [1]
+    row = first["rows"][0]
+    assert 0 < row["val_bits"] < 10 and 0 < row["test_bits"] < 10
+    assert row["cpu_s"] > 0 and row["wall_s"] > 0
+    assert first["kn"]["order"] in range(4, 9) and 0 < first["kn"]["test_bits"] < 10
+    assert (run.state / "lstm256.keras").exists() and (run.state / "rows.json").exists()
+    md = (run.results / "char_lm_scaling.md").read_text()
+    assert "| lstm256 | 1 |" in md and "Kneser-Ney (order" in md
+    assert "--corpus-chars 12000" in md  # the command that resumes or reproduces this run
+    assert (run.results / "char_lm_scaling.png").read_bytes()[:4] == b"\x89PNG"
+    assert "Kneser-Ney" in capsys.readouterr().out  # where the curve crosses KN, or not
+
+    second = run("--max-epochs", "2")  # continues from the checkpoint: one more epoch
+    assert [r["epoch"] for r in second["rows"]] == [1, 2]
+    assert second["rows"][0] == row  # the first epoch was not trained again
+    assert second["rows"][1]["cpu_s"] > row["cpu_s"]  # time accumulates over sessions
+    assert second["models"]["lstm256"]["complete"]
+    assert run("--report")["rows"] == second["rows"]  # --report only rewrites the outputs
+
+
+def test_the_budget_decides_when_a_model_is_complete():
+    content = {
+        "kn": {"test_bits": 2.0},
+        "config": {"models": {"m": {}}, "max_epochs": None},
+        "rows": [
+            {
+                "model": "m",
+                "epoch": 1,
+                "test_bits": 2.5,
+                "cpu_s": 50.0,
+                "epoch_cpu_s": 50.0,
+                "wall_s": 40.0,
+            }
+        ],
+    }
+    # an epoch starts only if it is expected to end within the budget
+    assert not scaling.summary(content, budget_cpu=100.0, cpu_per_second=1.6)["complete"]
+    assert scaling.summary(content, budget_cpu=99.0, cpu_per_second=1.6)["complete"]
+
+
+def test_crossing_sentence():
+    kn = {"test_bits": 2.0}
+    rows = [
+        {"model": "m", "epoch": 1, "test_bits": 2.5, "cpu_s": 60.0},
+        {"model": "m", "epoch": 2, "test_bits": 1.9, "cpu_s": 120.0},
+    ]
+    assert "crosses Kneser-Ney after epoch 2" in scaling.crossing(rows, kn, 1.6)
+    assert "did not cross" in scaling.crossing(rows[:1], kn, 1.6)
+
+
+@pytest.mark.slow
+def test_a_state_of_other_settings_is_refused(run):
+    with pytest.raises(SystemExit, match="other settings"):
+        run("--corpus-chars", "13000")

@@ -109,7 +109,7 @@ scaling: $(STAMP)  ## lesson 06: bits/char of longer training against Kneser-Ney
 	$(BIN)/python benchmarks/char_lm_scaling.py $(SCALING_ARGS)
 
 # `make calibrate` runs every check on 100 fresh draws and stores the table in
-# benchmarks/results/check_calibration.md (about an hour); CHECKS=5.2,3.1 DRAWS=20 for a part
+# benchmarks/results/check_calibration.md (several hours on 2 cores); CHECKS=5.2,3.1 DRAWS=20 for a part
 # of it, printed only.
 CHECKS ?=
 DRAWS ?= 100

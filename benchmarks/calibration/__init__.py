@@ -34,6 +34,17 @@ def wrong(label: str, make: Callable[[dict], tuple]) -> Answer:
     return Answer(label, False, lambda ns: (tuple(make(ns)), {}))
 
 
+def adam(rate: float) -> Callable[[], object]:
+    """A factory of ``keras.optimizers.Adam(rate)``: a fresh optimizer for each model built."""
+
+    def make():
+        import keras
+
+        return keras.optimizers.Adam(rate)
+
+    return make
+
+
 def all_answers() -> dict[str, list[Answer]]:
     """Every lesson module's ``ANSWERS``, merged: exercise number -> answers."""
     import importlib

@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 import test_checks_ex06 as t
 
-from calibration import right, wrong
+from calibration import adam, right, wrong
 from course_utils.text import StepModel, sample_text
 
 # --- 6.1 --------------------------------------------------------------------------------------
@@ -100,15 +100,6 @@ def word_model_with(optimizer_factory):
     return build_word_model
 
 
-def _adam(rate):
-    def make():
-        import keras
-
-        return keras.optimizers.Adam(rate)
-
-    return make
-
-
 # --- 6.3 --------------------------------------------------------------------------------------
 
 
@@ -165,7 +156,7 @@ ANSWERS = {
     ],
     "6.2": [
         right("the tests' model (Adam 0.01, 32/48 units)", lambda ns: (t.make_word_model,)),
-        wrong("Adam(1e-4): learning rate too low", lambda ns: (word_model_with(_adam(1e-4)),)),
+        wrong("Adam(1e-4): learning rate too low", lambda ns: (word_model_with(adam(1e-4)),)),
         wrong("optimizer='sgd' (rate 0.01)", lambda ns: (word_model_with(lambda: "sgd"),)),
     ],
     "6.3": [

@@ -11,7 +11,7 @@ import warnings
 
 import test_checks_ex07 as t
 
-from calibration import right, wrong
+from calibration import adam, right, wrong
 
 # --- 7.1 --------------------------------------------------------------------------------------
 
@@ -76,15 +76,6 @@ def pointer_with(optimizer_factory, *, mask=True):
     return build_pointer_model
 
 
-def _adam(rate):
-    def make():
-        import keras
-
-        return keras.optimizers.Adam(rate)
-
-    return make
-
-
 ANSWERS = {
     "7.1": [
         right("functional: the mask handed to the LSTM", lambda ns: (functional_fix,)),
@@ -96,8 +87,8 @@ ANSWERS = {
         ),
     ],
     "7.2": [
-        wrong("Adam(1e-4): learning rate too low", lambda ns: (pointer_with(_adam(1e-4)),)),
+        wrong("Adam(1e-4): learning rate too low", lambda ns: (pointer_with(adam(1e-4)),)),
         wrong("optimizer='sgd' (rate 0.01)", lambda ns: (pointer_with(lambda: "sgd"),)),
-        wrong("padding not masked", lambda ns: (pointer_with(_adam(1e-2), mask=False),)),
+        wrong("padding not masked", lambda ns: (pointer_with(adam(1e-2), mask=False),)),
     ],
 }

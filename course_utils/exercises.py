@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +116,32 @@ def exercise_path_for(solution: Path, exercises_dir: Path) -> Path:
     return exercises_dir / (solution.name[: -len(SOLUTIONS_SUFFIX)] + EXERCISES_SUFFIX)
 
 
+def published_cells(nb: NotebookNode) -> Iterator[tuple[int, NotebookNode, str | None]]:
+    """``(index, cell, exercise)`` for every cell of ``nb`` a learner gets (not ``solution-only``).
+
+    ``exercise`` is the number of the last ``## Exercise N.M`` heading at or above the cell (a
+    solution-only heading counts too), ``None`` before the first one. The exercise builder and
+    the nbgrader export walk a solutions notebook with it.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_code_cell("setup()"),
+    ...             nbformat.v4.new_markdown_cell("## Exercise 2.1"),
+    ...             nbformat.v4.new_code_cell("secret()", metadata={"tags": ["solution-only"]}),
+    ...             nbformat.v4.new_code_cell("answer()")]
+    >>> [(index, exercise) for index, _, exercise in published_cells(nb)]
+    [(0, None), (1, '2.1'), (3, '2.1')]
+    """
+    exercise: str | None = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            headings = EXERCISE_HEADING.findall(cell.source)
+            if headings:
+                exercise = headings[-1]
+        if SOLUTION_ONLY not in cell.metadata.get("tags", []):
+            yield index, cell, exercise
+
+
 def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -> NotebookNode:
     """Return the exercise notebook made from a solutions notebook (the input is not changed).
 
@@ -130,15 +157,7 @@ def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -
     """
     nb = copy.deepcopy(solution_nb)
     cells = []
-    exercise: str | None = None
-    for index, cell in enumerate(nb.cells):
-        tags = list(cell.metadata.get("tags", []))
-        if cell.cell_type == "markdown":
-            headings = EXERCISE_HEADING.findall(cell.source)
-            if headings:
-                exercise = headings[-1]
-        if SOLUTION_ONLY in tags:
-            continue
+    for index, cell, exercise in published_cells(nb):
         where = f"{name}, cell {index} (id {cell.get('id', '?')})"
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, exercise, where)

@@ -49,10 +49,9 @@ from course_utils.checks.runner import (
 from course_utils.exercises import (
     BEGIN,
     END,
-    EXERCISE_HEADING,
-    SOLUTION_ONLY,
     SOLUTIONS_SUFFIX,
     ExerciseBuildError,
+    published_cells,
     strip_solutions,
 )
 from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
@@ -365,15 +364,7 @@ def nbgrader_notebook(
     tested: dict[str, int] = {}
     answers: dict[str, int] = {}
     cells: list[NotebookNode] = []
-    exercise: str | None = None
-    for index, cell in enumerate(nb.cells):
-        tags = list(cell.metadata.get("tags", []))
-        if cell.cell_type == "markdown":
-            headings = EXERCISE_HEADING.findall(cell.source)
-            if headings:
-                exercise = headings[-1]
-        if SOLUTION_ONLY in tags:
-            continue
+    for index, cell, exercise in published_cells(nb):
         where = f"{name}, cell {index + 1} (id {cell.get('id', '?')})"
         lines = cell.source.split("\n")
         if cell.cell_type != "code":

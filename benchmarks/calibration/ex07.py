@@ -60,16 +60,7 @@ def pointer_with(optimizer_factory, *, mask=True):
     """The solution's pointer network, with another optimizer or without the padding mask."""
 
     def build_pointer_model(vocab_size, max_len):
-        import keras
-
-        inputs = keras.Input((max_len,), dtype="int32")
-        embedded = keras.layers.Embedding(vocab_size, 16, mask_zero=True)(inputs)
-        states = keras.layers.LSTM(32, return_sequences=True)(embedded)
-        hidden = keras.layers.Dense(16, activation="tanh")(states)
-        scores = keras.layers.Dense(1)(hidden)[..., 0]
-        if mask:
-            scores = keras.ops.where(keras.ops.not_equal(inputs, 0), scores, -1e9)
-        model = keras.Model(inputs, keras.ops.softmax(scores, axis=-1))
+        model = t.pointer_model(vocab_size, max_len, mask=mask, compiled=False)
         model.compile(optimizer=optimizer_factory(), loss="sparse_categorical_crossentropy")
         return model
 

@@ -53,11 +53,18 @@ endef
 export LAB_PAGE_SETTINGS
 # Extra arguments for `make test`, e.g. PYTEST_ARGS='-m "not notebooks"' for the fast tier.
 PYTEST_ARGS ?=
+# `make test` runs on TEST_WORKERS processes (pytest-xdist): the stored notebooks one after another
+# on one of them (conftest.py), every other test on whichever is free. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS))
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 
-.PHONY: lab test fast lint format exercises execute bench calibrate scaling doctor clean book
+.PHONY: help lab test fast lint format exercises execute bench calibrate scaling doctor clean book
+
+help:  ## this list: every target with what it does
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lstm-course needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -79,16 +86,16 @@ lab: $(STAMP) $(LAB_SETTINGS)  ## start JupyterLab in the repository root, at le
 	$(BIN)/jupyter lab $(LAB_START) $(LAB_ARGS)
 
 test: $(STAMP) $(LAB_SETTINGS)  ## the whole suite: unit tests, lint, exercise sync, every notebook
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 fast: $(STAMP) $(LAB_SETTINGS)  ## the fast tier only (no notebook is executed)
-	$(BIN)/python -m pytest -m "not notebooks" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "not notebooks" $(PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff on .py and .ipynb
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(STAMP)  ## ruff: fix what it can, then format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -120,8 +127,8 @@ calibrate: $(STAMP)  ## how often right answers pass and wrong ones are refused,
 book: $(STAMP)  ## the course website from the stored notebooks, in _build/book/ (nothing is run)
 	$(BIN)/python book/build.py --out _build/book
 
-doctor: $(STAMP)
+doctor: $(STAMP)  ## check the installation: Python, TensorFlow, Keras 3, devices, threads
 	$(BIN)/python -m course_utils doctor
 
-clean:
+clean:  ## remove .venv and every build folder
 	rm -rf $(VENV) build _build *.egg-info

@@ -20,6 +20,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import platform
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -46,7 +47,16 @@ os.environ.update(
 from course_utils.checks.base import FIXED_DRAWS_ENV, SUITE_DRAWS  # noqa: E402
 
 os.environ.setdefault(FIXED_DRAWS_ENV, SUITE_DRAWS)
-_NETWORK_LOG = Path(tempfile.mkstemp(prefix="lstm-course-network-", suffix=".log")[1])
+# Where the guard logs attempts: one file per pytest process, in one folder for the whole run.
+# pytest-xdist's workers (which import this file again) inherit the controller's folder and write
+# their own file there, so a test is blamed only for what its own process (or its kernels) tried,
+# and the controller, which creates and removes the folder, reads them all at the end.
+_NETWORK_DIR_ENV = "LSTM_COURSE_NETWORK_DIR"
+_OWN_NETWORK_DIR = "PYTEST_XDIST_WORKER" not in os.environ or _NETWORK_DIR_ENV not in os.environ
+if _OWN_NETWORK_DIR:
+    os.environ[_NETWORK_DIR_ENV] = tempfile.mkdtemp(prefix="lstm-course-network-")
+_NETWORK_DIR = Path(os.environ[_NETWORK_DIR_ENV])
+_NETWORK_LOG = _NETWORK_DIR / f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.log"
 os.environ["LSTM_COURSE_NETWORK_LOG"] = str(_NETWORK_LOG)
 #: The instruction set the test tier uses (x86-64 only; the variable means nothing elsewhere).
 TEST_CPU_ISA = "AVX2"
@@ -55,14 +65,20 @@ if platform.machine().lower() in {"x86_64", "amd64"}:
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(GUARD_DIR), *filter(None, [os.environ.get("PYTHONPATH")])]
 )
-# Loaded under its own name: "sitecustomize" may already be the interpreter's own module.
-_spec = importlib.util.spec_from_file_location(
-    "lstm_course_netguard", GUARD_DIR / "sitecustomize.py"
-)
-_netguard = importlib.util.module_from_spec(_spec)
-sys.modules["lstm_course_netguard"] = _netguard
-_spec.loader.exec_module(_netguard)
-_netguard.install()
+# Loaded under its own name: "sitecustomize" may already be the interpreter's own module. An
+# xdist worker, started with the PYTHONPATH above, has loaded the guard as its sitecustomize at
+# start-up: that module is the guard then (one NetworkBlocked class, not two).
+_site = sys.modules.get("sitecustomize")
+if Path(getattr(_site, "__file__", None) or "-").resolve() == GUARD_DIR / "sitecustomize.py":
+    sys.modules["lstm_course_netguard"] = _site
+else:
+    _spec = importlib.util.spec_from_file_location(
+        "lstm_course_netguard", GUARD_DIR / "sitecustomize.py"
+    )
+    _guard = importlib.util.module_from_spec(_spec)
+    sys.modules["lstm_course_netguard"] = _guard
+    _spec.loader.exec_module(_guard)
+sys.modules["lstm_course_netguard"].install()
 
 # --- time budgets (seconds on the 2-core CI machine), from COURSE_SPEC.md ---------------------
 from course_utils.nbrun import time_budget as budget_for  # noqa: E402
@@ -78,18 +94,64 @@ def _notebook_of(nodeid: str) -> str | None:
     return path if path.endswith(".ipynb") else None
 
 
+#: Under ``make test`` (pytest-xdist, ``-n 2``) the stored notebooks run one after another on one
+#: worker, collected first so that this longest chain starts at once, and two of them never share
+#: the 2 cores; every other test module is one unit of work (its module fixtures are built once)
+#: for whichever worker is free. See ``pytest_xdist_make_scheduler``.
+NOTEBOOK_GROUP = "stored-notebooks"
+
+
+def work_unit(nodeid: str) -> str:
+    """The unit of work a test belongs to under pytest-xdist: all notebooks, or one test module.
+
+    >>> work_unit("notebooks/03_sine_wave_forecasting.ipynb::Cell 4")
+    'stored-notebooks'
+    >>> work_unit("tests/test_text.py::test_vocabulary[abc]")
+    'tests/test_text.py'
+    """
+    return NOTEBOOK_GROUP if _notebook_of(nodeid) else nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when it is not loaded
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """xdist's load-by-scope scheduling with the course's units (``work_unit``).
+
+    Its own ``--dist loadgroup`` marks cannot be used: with pytest 9.2 they no longer reach the
+    test ids (xdist 3.8 writes ``item._nodeid``, which pytest stopped reading), and the cells of
+    one notebook would be spread over both workers and run in two kernels.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return CourseScheduling(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    cells: dict[str, int] = defaultdict(int)
     for item in items:
         notebook = _notebook_of(item.nodeid)
         if notebook or item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.notebooks)
         if notebook:
-            _cells_total[notebook] += 1
+            cells[notebook] += 1
+    for item in items:
+        notebook = _notebook_of(item.nodeid)
+        if notebook:
+            # carried by every report, so that an xdist controller knows it as well
+            item.user_properties.append(("notebook_cells", cells[notebook]))
+    # a stable sort: the notebooks first (in their order), then every other test as collected
+    items.sort(key=lambda item: _notebook_of(item.nodeid) is None)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     notebook = _notebook_of(report.nodeid)
     if notebook:
+        for name, value in report.user_properties:
+            if name == "notebook_cells":
+                _cells_total[notebook] = value
         _durations[notebook] += report.duration
         if report.when == "call":
             _cells_run[notebook] += 1
@@ -110,6 +172,11 @@ def _over_budget() -> list[str]:
     ]
 
 
+def _network_attempts() -> str:
+    """What the guard logged in this run, in every process (all workers' files)."""
+    return "".join(log.read_text(encoding="utf-8") for log in sorted(_NETWORK_DIR.glob("*.log")))
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     isa = os.environ.get("ONEDNN_MAX_CPU_ISA", "native (not an x86-64 machine)")
     return f"lstm-course: notebooks run with ONEDNN_MAX_CPU_ISA={isa}"
@@ -125,7 +192,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
             )
     for line in _over_budget():
         terminalreporter.write_line(f"OVER BUDGET: {line}", red=True)
-    tried = _NETWORK_LOG.read_text(encoding="utf-8") if _NETWORK_LOG.exists() else ""
+    tried = _network_attempts()
     if tried:
         terminalreporter.write_line(f"NETWORK ACCESS ATTEMPTED:\n{tried}", red=True)
 
@@ -136,13 +203,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         sys.stderr.write("error: no test was collected; check testpaths and the -m/-k filters\n")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return
-    tried = _NETWORK_LOG.read_text(encoding="utf-8") if _NETWORK_LOG.exists() else ""
+    tried = _network_attempts()
     if (tried or _over_budget()) and session.exitstatus == 0:
         session.exitstatus = 1
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _NETWORK_LOG.unlink(missing_ok=True)
+    if _OWN_NETWORK_DIR:
+        shutil.rmtree(_NETWORK_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -214,6 +214,8 @@ def look_up(train_series, horizon):
         (seasonal_naive, "seasonal-naive itself"),
         (lambda s, h: np.full(h, s.iloc[-1]), "persistence"),
         (lambda s, h: seasonal_naive(s, h) - 1.0, "fall below the truth"),
+        (lambda s, h: np.full(h, s.iloc[-52:].mean()), "almost no season"),
+        (lambda s, h: s.iloc[-1] + 0.05 * np.arange(1, h + 1), "almost no season"),
         (lambda s, h: seasonal_with_drift(s, h) - s.iloc[-1], "the series"),
         (lambda s, h: (seasonal_with_drift(s, h) - 300) / 100, "look scaled"),
         (lambda s, h: seasonal_with_drift(s, h) + np.sin(np.arange(h)) * 3, "should be below 1"),
@@ -277,3 +279,15 @@ def test_5_2_records_its_margin_for_an_honest_forecaster():
     result = ex_05_2.evaluate(seasonal_with_drift, seed=4)
     assert result.passed and 0 < result.margin < 0.8, result.margin
     assert ex_05_1.evaluate(ar_on_returns, "MSFT", seed=4).margin is not None
+
+
+def test_5_1_margin_is_the_share_of_the_ten_percent_excess_used():
+    # a rule that nearly copies last month scores about 1.0 × persistence: it uses almost none
+    # of the 10 % the check allows above persistence (as a share of the ratio 1.10 it would be 0.9)
+    def nearly_persistence(series, n_test):
+        values = np.asarray(series, dtype=np.float64)
+        recent = values[-n_test - 2 : -2] / values[-n_test - 3 : -3] - 1
+        return values[-n_test - 1 : -1] * (1 + 0.01 * recent)
+
+    result = ex_05_1.evaluate(nearly_persistence, "MSFT", seed=3)
+    assert result.passed and result.margin < 0.2, result.margin

@@ -8,9 +8,37 @@ import test_checks_ex05 as t
 from calibration import right, wrong
 
 
+def lstm_on_scaled_prices(series, n_test):
+    """The lesson's LSTM on prices scaled to [0, 1] by the training months (not on returns)."""
+    import keras
+
+    from course_utils.data import make_windows
+    from course_utils.models import build_regressor
+
+    values = np.asarray(series, dtype=np.float64)
+    split = len(values) - n_test
+    low, high = values[:split].min(), values[:split].max()
+    scaled = (values - low) / (high - low)
+    window = 12
+    X, y = make_windows(scaled, window)
+    month = np.arange(len(y)) + window  # the month each sample forecasts
+    train = month < split
+    keras.utils.set_random_seed(42)
+    model = build_regressor(window, units=8, name="monthly_prices")
+    model.fit(X[train], y[train], epochs=10, batch_size=32, verbose=0)
+    return low + model(X[~train], training=False).numpy()[:, 0] * (high - low)
+
+
 def flat_at_last_years_mean(train_series, horizon):
     """No season: every week of the horizon at the mean of the last 52 weeks."""
     return np.full(horizon, np.asarray(train_series, dtype=np.float64)[-52:].mean())
+
+
+def straight_line(train_series, horizon):
+    """No season: a line from last year's mean, rising by last year's growth."""
+    values = np.asarray(train_series, dtype=np.float64)
+    growth = values[-52:].mean() - values[-104:-52].mean()
+    return values[-52:].mean() + growth * (np.arange(1, horizon + 1) + 26) / 52
 
 
 def seasonal_naive_two_years_back(train_series, horizon):
@@ -44,11 +72,13 @@ ANSWERS = {
         wrong("AR fitted on all returns (leak)", lambda ns: (t.ar_fitted_on_everything, "MSFT")),
         wrong("scale from the whole series (leak)", lambda ns: (t.scaled_on_everything, "MSFT")),
         wrong("window one month too late", lambda ns: (t.off_by_one, "MSFT")),
+        wrong("LSTM on prices scaled to [0, 1]", lambda ns: (lstm_on_scaled_prices, "MSFT")),
     ],
     "5.2": [
         right("seasonal-naive plus a year's growth", lambda ns: (t.seasonal_with_drift,)),
         wrong("LSTM on levels scaled to [0, 1]", lambda ns: (lstm_on_scaled_levels,)),
         wrong("flat at last year's mean", lambda ns: (flat_at_last_years_mean,)),
+        wrong("a straight line through last year's growth", lambda ns: (straight_line,)),
         wrong("seasonal-naive two years back", lambda ns: (seasonal_naive_two_years_back,)),
     ],
 }

@@ -94,22 +94,33 @@ def _notebook_of(nodeid: str) -> str | None:
     return path if path.endswith(".ipynb") else None
 
 
-#: Under ``make test`` (pytest-xdist, ``-n 2``) the stored notebooks run one after another on one
-#: worker, collected first so that this longest chain starts at once, and two of them never share
-#: the 2 cores; every other test module is one unit of work (its module fixtures are built once)
-#: for whichever worker is free. See ``pytest_xdist_make_scheduler``.
-NOTEBOOK_GROUP = "stored-notebooks"
+#: Under ``make test`` (pytest-xdist, ``-n 2``) the timed tests (the stored notebooks, which have
+#: time budgets, then the browser tier, which waits on pages) run one after another on one worker,
+#: collected first so that this longest chain starts at once; every other test module is one unit
+#: of work (its module fixtures are built once) for whichever worker is free, and a worker lowers
+#: its priority before it runs one (``pytest_runtest_setup``). See ``pytest_xdist_make_scheduler``.
+TIMED_GROUP = "notebooks-and-browser"
+#: How much a worker running untimed tests lowers its priority (``os.nice``): the timed chain then
+#: gets the cores whenever it wants them, and the untimed tests use what it leaves.
+UNTIMED_NICENESS = 10
+_niced = False
+
+
+def _timed(nodeid: str) -> bool:
+    return _notebook_of(nodeid) is not None or nodeid.startswith("tests/browser/")
 
 
 def work_unit(nodeid: str) -> str:
-    """The unit of work a test belongs to under pytest-xdist: all notebooks, or one test module.
+    """The unit of work a test belongs to under pytest-xdist: the timed chain, or one module.
 
     >>> work_unit("notebooks/03_sine_wave_forecasting.ipynb::Cell 4")
-    'stored-notebooks'
+    'notebooks-and-browser'
+    >>> work_unit("tests/browser/test_book.py::test_every_page")
+    'notebooks-and-browser'
     >>> work_unit("tests/test_text.py::test_vocabulary[abc]")
     'tests/test_text.py'
     """
-    return NOTEBOOK_GROUP if _notebook_of(nodeid) else nodeid.split("::", 1)[0]
+    return TIMED_GROUP if _timed(nodeid) else nodeid.split("::", 1)[0]
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when it is not loaded
@@ -142,8 +153,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if notebook:
             # carried by every report, so that an xdist controller knows it as well
             item.user_properties.append(("notebook_cells", cells[notebook]))
-    # a stable sort: the notebooks first (in their order), then every other test as collected
-    items.sort(key=lambda item: _notebook_of(item.nodeid) is None)
+    # a stable sort: the notebooks first (in their order), the browser tier, then every other test
+    items.sort(key=lambda item: 0 if _notebook_of(item.nodeid) else 1 if _timed(item.nodeid) else 2)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _niced
+    if "PYTEST_XDIST_WORKER" in os.environ and not _timed(item.nodeid) and not _niced:
+        if hasattr(os, "nice"):  # POSIX; the kernels and servers this worker starts inherit it
+            os.nice(UNTIMED_NICENESS)
+        _niced = True
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

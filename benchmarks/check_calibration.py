@@ -202,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from calibration import all_answers
 
+    from course_utils.runtime import filter_native_stderr
+
+    filter_native_stderr()  # TensorFlow's one known-harmless C++ line, as in the lessons' kernels
+
     from course_utils.checks.runner import load_sets
 
     sets = load_sets(ROOT / "solutions")

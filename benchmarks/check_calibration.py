@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from calibration import all_answers
 
-    from course_utils.checks.runner import load_sets
+    from course_utils.grading import load_sets
 
     sets = load_sets(ROOT / "solutions")
     known = {e.number: (s, e) for s in sets.values() for e in s.exercises if e.number != "0.1"}

@@ -2,7 +2,7 @@
 
 Teachers who run a class on JupyterHub with `nbgrader <https://nbgrader.readthedocs.io>`_ get a
 course directory made from ``solutions/``, read with the same rules as the exercise builder
-(:mod:`course_utils.exercises`) and the grader (:mod:`course_utils.checks.runner`)::
+(:mod:`course_utils.exercises`) and the grader (:mod:`course_utils.grading.sets`)::
 
     DEST/nbgrader_config.py
     DEST/source/01/01.ipynb
@@ -38,14 +38,6 @@ import nbformat
 from nbformat import NotebookNode
 
 from course_utils.checks.base import exercise_number
-from course_utils.checks.runner import (
-    Exercise,
-    ExerciseSet,
-    _only_a_check_call,
-    check_calls,
-    default_solutions_dir,
-    load_set,
-)
 from course_utils.exercises import (
     BEGIN,
     END,
@@ -53,6 +45,14 @@ from course_utils.exercises import (
     ExerciseBuildError,
     published_cells,
     strip_solutions,
+)
+from course_utils.grading.sets import (
+    Exercise,
+    ExerciseSet,
+    check_calls,
+    default_solutions_dir,
+    load_set,
+    only_a_check_call,
 )
 from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
 
@@ -323,7 +323,7 @@ def nbgrader_notebook(
     ----------
     solution_nb : nbformat.NotebookNode
         A ``solutions/NN_topic_solutions.ipynb`` notebook.
-    exercise_set : course_utils.checks.runner.ExerciseSet
+    exercise_set : course_utils.grading.sets.ExerciseSet
         Its exercises and check calls, as the grader reads them (:func:`load_set`).
     name : str
         The notebook's name in error messages.
@@ -384,7 +384,7 @@ def nbgrader_notebook(
             suffix = "" if answers[slug] == 1 else f"_{answers[slug]}"
             meta = _nbgrader_metadata(f"answer_{slug}{suffix}", solution=True)
         elif check_calls(cell.source):
-            key = _only_a_check_call(cell.source)
+            key = only_a_check_call(cell.source)
             if key is None:
                 raise NbgraderExportError(
                     f"{where}: a check cell must hold the check call only (nbgrader locks and "

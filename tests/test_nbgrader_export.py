@@ -35,8 +35,8 @@ import course_utils
 from course_utils.__main__ import main
 from course_utils.checks.base import FIXED_DRAWS_ENV
 from course_utils.checks.ex00 import ex_00_1
-from course_utils.checks.runner import Exercise, ExerciseSet, load_set, load_sets
 from course_utils.exercises import SOLUTION_ONLY, ExerciseBuildError
+from course_utils.grading import Exercise, ExerciseSet, load_set, load_sets
 from course_utils.nbgrader_export import (
     CELL_TIMEOUT_S,
     CODE_STUB,

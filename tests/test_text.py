@@ -555,7 +555,7 @@ def test_the_traced_predictor_does_not_keep_a_model_alive(tiny_keras_model):
 
     model = keras.models.clone_model(tiny_keras_model[0])
     sample_text_windowed(model, tiny_keras_model[1], "ab", 3, rng=0)
-    assert model in text._PREDICTORS
+    assert model in text.scoring._PREDICTORS
     alive = weakref.ref(model)
     del model
     gc.collect()

@@ -29,7 +29,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _build_exercises(args: argparse.Namespace) -> int:
-    from course_utils.exercises import ExerciseBuildError, build_all
+    from course_utils.tooling.exercises import ExerciseBuildError, build_all
 
     try:
         report = build_all(args.root, check=args.check)
@@ -116,7 +116,7 @@ def _execute(args: argparse.Namespace) -> int:
     from nbclient.exceptions import CellExecutionError
 
     from course_utils.checks.base import FIXED_DRAWS_ENV, SUITE_DRAWS
-    from course_utils.nbrun import store_executed
+    from course_utils.tooling.nbrun import store_executed
 
     # stored notebooks show the checks' fixed draws, the ones the test suite compares against
     os.environ.setdefault(FIXED_DRAWS_ENV, SUITE_DRAWS)
@@ -133,8 +133,8 @@ def _execute(args: argparse.Namespace) -> int:
 
 
 def _export_nbgrader(args: argparse.Namespace) -> int:
-    from course_utils.exercises import ExerciseBuildError
-    from course_utils.nbgrader_export import NbgraderExportError, export_nbgrader
+    from course_utils.tooling.exercises import ExerciseBuildError
+    from course_utils.tooling.nbgrader_export import NbgraderExportError, export_nbgrader
 
     try:
         report = export_nbgrader(

@@ -9,7 +9,7 @@ import pytest
 import course_utils as cu
 from course_utils.checks import ex01
 from course_utils.lstm_numpy import gru_forward, lstm_forward
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import tensorflow as tf
 
 from course_utils.checks import ex02
 from course_utils.data import adding_problem
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 NOT_DONE = "not done yet"

@@ -1,4 +1,4 @@
-"""The exercise builder: solutions/ → exercises/ (course_utils.exercises and its CLI)."""
+"""The exercise builder: solutions/ → exercises/ (course_utils.tooling.exercises and its CLI)."""
 
 import subprocess
 import sys
@@ -7,14 +7,14 @@ import nbformat
 import pytest
 from helpers import make_notebook
 
-from course_utils.exercises import (
+from course_utils.tooling.exercises import (
     ExerciseBuildError,
     build_all,
     build_exercise_notebook,
     exercise_path_for,
     strip_solutions,
 )
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 ROOT_SOLUTION = """\
 def lstm_step(x, h):

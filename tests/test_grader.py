@@ -24,8 +24,8 @@ import pytest
 from helpers import make_notebook
 
 from course_utils import grading
-from course_utils.exercises import build_exercise_notebook
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.exercises import build_exercise_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 SOLVED_01 = """def scale_to_unit(values):
     # BEGIN SOLUTION

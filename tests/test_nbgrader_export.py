@@ -35,9 +35,9 @@ import course_utils
 from course_utils.__main__ import main
 from course_utils.checks.base import FIXED_DRAWS_ENV
 from course_utils.checks.ex00 import ex_00_1
-from course_utils.exercises import SOLUTION_ONLY, ExerciseBuildError
 from course_utils.grading import Exercise, ExerciseSet, load_set, load_sets
-from course_utils.nbgrader_export import (
+from course_utils.tooling.exercises import SOLUTION_ONLY, ExerciseBuildError
+from course_utils.tooling.nbgrader_export import (
     CELL_TIMEOUT_S,
     CODE_STUB,
     NbgraderExportError,
@@ -48,7 +48,7 @@ from course_utils.nbgrader_export import (
     parse_sets,
     solution_regions,
 )
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

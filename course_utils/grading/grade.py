@@ -54,7 +54,7 @@ from course_utils.grading.sets import (
     only_a_check_call,
     syntax_error,
 )
-from course_utils.nbrun import read_notebook, run_bounded_async
+from course_utils.tooling.nbrun import read_notebook, run_bounded_async
 
 DEFAULT_TIMEOUT_S = 600
 

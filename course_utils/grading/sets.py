@@ -14,8 +14,8 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course_utils.exercises import EXERCISE_HEADING, SOLUTION_ONLY, SOLUTIONS_SUFFIX
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.exercises import EXERCISE_HEADING, SOLUTION_ONLY, SOLUTIONS_SUFFIX
+from course_utils.tooling.nbrun import read_notebook
 
 CHECK_NAME = re.compile(r"ex_(\d{2})_(\d+)")
 SET_PREFIX = re.compile(r"^(\d{2})_")

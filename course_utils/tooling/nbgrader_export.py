@@ -2,7 +2,7 @@
 
 Teachers who run a class on JupyterHub with `nbgrader <https://nbgrader.readthedocs.io>`_ get a
 course directory made from ``solutions/``, read with the same rules as the exercise builder
-(:mod:`course_utils.exercises`) and the grader (:mod:`course_utils.grading.sets`)::
+(:mod:`course_utils.tooling.exercises`) and the grader (:mod:`course_utils.grading.sets`)::
 
     DEST/nbgrader_config.py
     DEST/source/01/01.ipynb
@@ -38,14 +38,6 @@ import nbformat
 from nbformat import NotebookNode
 
 from course_utils.checks.base import exercise_number
-from course_utils.exercises import (
-    BEGIN,
-    END,
-    SOLUTIONS_SUFFIX,
-    ExerciseBuildError,
-    published_cells,
-    strip_solutions,
-)
 from course_utils.grading.sets import (
     Exercise,
     ExerciseSet,
@@ -54,7 +46,15 @@ from course_utils.grading.sets import (
     load_set,
     only_a_check_call,
 )
-from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
+from course_utils.tooling.exercises import (
+    BEGIN,
+    END,
+    SOLUTIONS_SUFFIX,
+    ExerciseBuildError,
+    published_cells,
+    strip_solutions,
+)
+from course_utils.tooling.nbrun import clean_notebook, notebook_bytes, read_notebook
 
 #: nbgrader's own solution delimiters; ``nbgrader generate_assignment`` finds them by substring.
 NBGRADER_BEGIN = "### BEGIN SOLUTION"
@@ -175,7 +175,8 @@ def parse_sets(text: str | Iterable[str] | None, known: Iterable[str]) -> list[s
     >>> parse_sets("09", ["01", "02"])
     Traceback (most recent call last):
     ...
-    course_utils.nbgrader_export.NbgraderExportError: there is no exercise set 09 (the sets are ...)
+    course_utils.tooling.nbgrader_export.NbgraderExportError: there is no exercise set 09
+    (the sets are ...)
     """
     available = sorted(set(known))
     if text is None:
@@ -220,7 +221,7 @@ def solution_regions(source: str, exercise: str | None, where: str) -> str:
 
     Raises
     ------
-    course_utils.exercises.ExerciseBuildError
+    course_utils.tooling.exercises.ExerciseBuildError
         When the markers are broken (as ``make exercises`` would say).
 
     Examples
@@ -338,7 +339,7 @@ def nbgrader_notebook(
     NbgraderExportError
         A check cell that holds other code, a check the set does not know, an exercise without
         a check cell, text that nbgrader would mistake for a solution region.
-    course_utils.exercises.ExerciseBuildError
+    course_utils.tooling.exercises.ExerciseBuildError
         Broken solution markers.
 
     Examples

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
+from course_utils.tooling.nbrun import clean_notebook, notebook_bytes, read_notebook
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")

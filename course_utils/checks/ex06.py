@@ -32,6 +32,7 @@ from course_utils.checks.base import (
     short_error,
     snapshot_weights,
 )
+from course_utils.lstm_numpy import softmax
 
 # --- 6.1: temperature study -------------------------------------------------------------------
 
@@ -106,9 +107,7 @@ def _entropy_bits(p: np.ndarray) -> float:
 
 
 def _probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    p = np.exp(z - z.max())
-    return p / p.sum()
+    return softmax(np.asarray(logits, dtype=np.float64) / temperature)
 
 
 def _exact_entropy(logits: np.ndarray, temperature: float) -> float:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from course_utils import validate
+from course_utils.lstm_numpy import gru_step, lstm_step, sigmoid, softmax, weights_from_keras
 
 
 def _activation(layer: Any, attribute: str) -> Any:
@@ -17,10 +18,10 @@ def _activation(layer: Any, attribute: str) -> Any:
     name = getattr(getattr(layer, attribute), "__name__", "")
     functions = {
         "tanh": np.tanh,
-        "sigmoid": lambda z: 0.5 * (1.0 + np.tanh(0.5 * z)),  # = 1 / (1 + exp(-z)), no overflow
+        "sigmoid": sigmoid,
         "relu": lambda z: np.maximum(z, 0.0),
         "linear": lambda z: z,
-        "softmax": _softmax,
+        "softmax": softmax,
     }
     if name not in functions:
         raise ValueError(f"layer {layer.name!r}: {attribute} {name!r} is not supported")
@@ -69,14 +70,8 @@ class StepModel:
                     raise ValueError(f"layer {layer.name!r} reads backwards: it cannot generate")
                 act = _activation(layer, "activation")
                 rec = _activation(layer, "recurrent_activation")
-                if kind == "GRU" and not getattr(layer, "reset_after", True):
-                    raise ValueError(
-                        f"layer {layer.name!r}: only GRU(reset_after=True) is supported"
-                    )
-                if len(weights) == 2:  # use_bias=False
-                    shape = (2, 3 * layer.units) if kind == "GRU" else (4 * layer.units,)
-                    weights.append(np.zeros(shape))
-                self._layers.append((kind.lower(), (weights, act, rec, layer.units)))
+                cell = weights_from_keras(layer, any_activations=True)  # GRU: reset_after=True
+                self._layers.append((kind.lower(), (cell, act, rec, layer.units)))
             elif kind == "Dense":
                 bias = weights[1] if len(weights) > 1 else 0.0
                 self._layers.append(("dense", (weights[0], bias, _activation(layer, "activation"))))
@@ -111,34 +106,16 @@ class StepModel:
         for kind, params in self._layers:
             if kind == "embedding":
                 x = params[char_id]
-            elif kind == "lstm":
-                (kernel, recurrent, bias), act, rec, units = params
+            elif kind == "lstm":  # lesson 01's cell, one step
+                cell, act, rec, _ = params
                 state = next(states)
-                h, c = state
-                z = x @ kernel + h @ recurrent + bias  # gate order i, f, c, o (lesson 01)
-                i, f, g, o = (
-                    rec(z[:units]),
-                    rec(z[units : 2 * units]),
-                    z[2 * units : 3 * units],
-                    rec(z[3 * units :]),
-                )
-                c = f * c + i * act(g)
-                h = o * act(c)
-                state[:] = [h, c]
-                x = h
+                state[:] = lstm_step(x, *state, **cell, activation=act, recurrent_activation=rec)
+                x = state[0]
             elif kind == "gru":
-                (kernel, recurrent, bias), act, rec, units = params
+                cell, act, rec, _ = params
                 state = next(states)
-                h = state[0]
-                bias = bias.reshape(2, -1)
-                zx = x @ kernel + bias[0]
-                zh = h @ recurrent + bias[1]
-                update = rec(zx[:units] + zh[:units])
-                reset = rec(zx[units : 2 * units] + zh[units : 2 * units])
-                candidate = act(zx[2 * units :] + reset * zh[2 * units :])
-                h = update * h + (1.0 - update) * candidate
-                state[0] = h
-                x = h
+                state[0] = gru_step(x, state[0], **cell, activation=act, recurrent_activation=rec)
+                x = state[0]
             else:
                 kernel, bias, act = params
                 x = act(x @ kernel + bias)
@@ -153,8 +130,3 @@ class StepModel:
         for char_id in array.tolist():
             out = self.step(char_id)
         return out
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return e / e.sum()

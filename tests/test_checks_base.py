@@ -327,3 +327,17 @@ def test_a_margin_is_the_largest_share_of_an_allowance_and_none_when_not_recorde
     refused = ex_00_5.evaluate(1.0)
     assert not refused.passed and refused.margin == pytest.approx(2.0)
     base.record_margin(1.0, 0.5)  # outside a check: nothing happens, nothing raised
+
+
+def test_check_names_are_parsed_in_one_place():
+    import course_utils.checks as checks
+    from course_utils.checks.base import parse_check_name
+
+    assert parse_check_name("ex_07_12") == ("07", "7.12")
+    for bad in ("ex_7_1", "ex_07_", "ex_07_1x", "check_07_1", None):
+        with pytest.raises(ValueError, match="named ex_NN_M"):
+            parse_check_name(bad)
+    assert checks.ex_00_1.__name__ == "ex_00_1"
+    for missing in ("ex_0_1", "ex_99_1", "ex_00_99"):
+        with pytest.raises(AttributeError, match="checks are named like ex_03_1"):
+            getattr(checks, missing)

@@ -28,6 +28,7 @@ from course_utils.checks.base import (
     done,
     exercise_check,
     exercise_number,
+    parse_check_name,
     require_close,
     require_keras_model,
     require_number,
@@ -44,6 +45,7 @@ __all__ = [
     "done",
     "exercise_check",
     "exercise_number",
+    "parse_check_name",
     "require_close",
     "require_keras_model",
     "require_number",
@@ -52,8 +54,12 @@ __all__ = [
 
 def __getattr__(name: str) -> Callable[..., Any]:
     """Find ``ex_NN_M`` in ``course_utils.checks.exNN``."""
-    if name.startswith("ex_") and len(name) > 5 and name[3:5].isdigit():
-        module_name = f"{__name__}.ex{name[3:5]}"
+    try:
+        lesson, _ = parse_check_name(name)
+    except ValueError:
+        lesson = None
+    if lesson is not None:
+        module_name = f"{__name__}.ex{lesson}"
         if importlib.util.find_spec(module_name) is not None:
             module = importlib.import_module(module_name)
             if hasattr(module, name):

@@ -20,6 +20,7 @@ from course_utils.checks.base import (
     as_array,
     call_learner,
     exercise_check,
+    model_layers,
     model_outputs,
     record_margin,
     require_keras_model,
@@ -99,7 +100,7 @@ def _recurrent_layers(model) -> list:
     import keras
 
     found = []
-    for layer in model.layers:
+    for layer in model_layers(model):
         inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
         if isinstance(inner, keras.layers.LSTM | keras.layers.GRU | keras.layers.SimpleRNN):
             found.append(inner)

@@ -39,7 +39,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from course_utils.checks.base import draw_seed
+from course_utils.checks.base import CHECK_NAME, draw_seed
 from course_utils.grading.reports import ExerciseResult, NotebookReport
 from course_utils.grading.sets import (
     SET_PREFIX,
@@ -227,8 +227,9 @@ async def grade_notebook_async(
 
 def _loose(source: str) -> Iterable[str]:
     """Check calls found by text in a cell that does not parse (the call itself may be fine)."""
-    for match in re.finditer(r"\bchecks\.(ex_\d{2}_\d+)\s*\(([^()\n]*)\)", source):
-        yield normalise_call(match[1], match[2])
+    call = rf"\bchecks\.(?P<name>{CHECK_NAME.pattern})\s*\((?P<arguments>[^()\n]*)\)"
+    for match in re.finditer(call, source):
+        yield normalise_call(match["name"], match["arguments"])
 
 
 def grade_notebook(

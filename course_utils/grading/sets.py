@@ -14,10 +14,10 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
+from course_utils.checks.base import CHECK_NAME, parse_check_name
 from course_utils.tooling.exercises import EXERCISE_HEADING, SOLUTION_ONLY, SOLUTIONS_SUFFIX
 from course_utils.tooling.nbrun import read_notebook
 
-CHECK_NAME = re.compile(r"ex_(\d{2})_(\d+)")
 SET_PREFIX = re.compile(r"^(\d{2})_")
 
 
@@ -199,8 +199,7 @@ def load_set(solutions_notebook: str | Path) -> ExerciseSet:
                 heading = found[-1]
         elif cell.cell_type == "code":
             for check, arguments in check_calls(cell.source):
-                name = CHECK_NAME.fullmatch(check)
-                number = heading or f"{int(name[1])}.{int(name[2])}"  # type: ignore[index]
+                number = heading or parse_check_name(check)[1]
                 exercises.setdefault(number, Exercise(number, check, arguments))
     stem = path.name[: -len(SOLUTIONS_SUFFIX)]
     return ExerciseSet(match[1], stem, tuple(exercises.values()), frozenset(ids))
@@ -277,7 +276,10 @@ def identify_set(
     ids = {cell.get("id") for cell in nb.cells} & exercise_set.cell_ids
     share = len(ids) / max(1, len(exercise_set.cell_ids))
     if not (headings & numbers or share >= 0.5):
-        others = sorted({f"{int(n.split('.')[0]):02d}" for n in headings} | {c[3:5] for c in calls})
+        others = sorted(
+            {f"{int(n.split('.')[0]):02d}" for n in headings}
+            | {parse_check_name(c)[0] for c in calls}
+        )
         hint = f" (it has exercises of set {', '.join(others)})" if others else ""
         raise NotAnExerciseNotebook(
             f"this is not the exercise notebook of set {set_id}{hint}: grade "

@@ -74,8 +74,7 @@ def build_regressor(
         raise ValueError(
             f"norm goes between stacked recurrent layers: it needs layers >= 2, got {layers}"
         )
-    if not isinstance(bidirectional, bool):
-        raise TypeError(f"bidirectional must be True or False, got {type(bidirectional).__name__}")
+    bidirectional = validate.flag(bidirectional, "bidirectional")
     learning_rate = validate.finite_float(
         learning_rate, "learning_rate", low=0.0, low_inclusive=False
     )

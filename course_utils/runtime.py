@@ -131,14 +131,6 @@ def _configure_matplotlib() -> None:
     )
 
 
-def _validate_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    return seed
-
-
 def keras_major_problem(version: str) -> str | None:
     """Return a problem description if ``version`` is not a Keras 3 release, else ``None``.
 
@@ -193,7 +185,9 @@ def start(seed: int = 42) -> None:
         TypeError: ``seed`` is not an int.
         ValueError: ``seed`` is negative or does not fit in 32 bits.
     """
-    seed = _validate_seed(seed)
+    from course_utils import validate  # here: importing course_utils stays free of NumPy
+
+    seed = validate.seed(seed, below_2_32=True)
     late = _configure_environment()
     if late:
         warnings.warn(

@@ -11,6 +11,8 @@ from typing import Any
 
 import keras
 
+from course_utils import validate
+
 
 class ProgressCallback(keras.callbacks.Callback):
     """Print one short line every few epochs and a summary at the end (use with ``verbose=0``).
@@ -37,12 +39,12 @@ class ProgressCallback(keras.callbacks.Callback):
 
     def __init__(self, every: int | None = None, digits: int = 3) -> None:
         super().__init__()
-        if every is not None and (isinstance(every, bool) or not isinstance(every, int)):
-            raise TypeError(f"every must be an int or None, got {type(every).__name__}")
-        if every is not None and every < 1:
-            raise ValueError(f"every must be >= 1, got {every}")
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10:
-            raise ValueError(f"digits must be an int in 1..10, got {digits!r}")
+        if every is not None:
+            every = validate.positive_int(every, "every")
+        try:
+            digits = validate.integer(digits, "digits", low=1, high=11)
+        except TypeError:  # a ValueError, as it always was
+            raise ValueError(f"digits must be an int in 1..10, got {digits!r}") from None
         self.every = every
         self.digits = digits
         self._started = 0.0

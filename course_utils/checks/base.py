@@ -22,7 +22,6 @@ import functools
 import hashlib
 import inspect
 import math
-import numbers
 import os
 import re
 import secrets
@@ -32,6 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from course_utils import validate
 
 #: A check's name: ``ex_NN_M`` judges exercise N.M, and lives in ``course_utils/checks/exNN.py``.
 CHECK_NAME = re.compile(r"ex_(?P<lesson>\d{2})_(?P<exercise>\d+)")
@@ -241,11 +242,10 @@ def exercise_check(func: Callable[..., str | None]) -> Callable[..., None]:
     def evaluate(*args: Any, seed: int | None = None, **kwargs: Any) -> CheckResult:
         drawn: int | None = None
         if random:
-            if seed is not None and (
-                isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
-            ):
+            try:
+                drawn = draw_seed(number) if seed is None else validate.seed(seed)
+            except (TypeError, ValueError):
                 return CheckResult(number, False, f"seed must be an int >= 0, got {seed!r}")
-            drawn = draw_seed(number) if seed is None else int(seed)
             kwargs["rng"] = np.random.default_rng(drawn)
         shares: list[float] = []
         token = _margins.set(shares)
@@ -532,12 +532,12 @@ def require_number(value: Any, what: str) -> float:
         value = value.numpy()
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise Hint(f"{what} should be a number, got {_describe(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise Hint(f"{what} is {number}, expected a finite number")
-    return number
+    try:
+        return validate.finite_float(value, what)
+    except TypeError:
+        raise Hint(f"{what} should be a number, got {_describe(value)}") from None
+    except ValueError:
+        raise Hint(f"{what} is {float(value)}, expected a finite number") from None
 
 
 def require_keras_model(model: Any, what: str = "your model", *, trained: bool = True) -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils import validate
+
 
 def _sample_data_path(filename: str) -> str:
     """The path of one of matplotlib's bundled sample-data files (no network, no download)."""
@@ -40,8 +42,7 @@ def load_co2(fill_gaps: bool = True):
         >>> int(load_co2(fill_gaps=False).isna().sum())
         59
     """
-    if not isinstance(fill_gaps, bool):
-        raise TypeError(f"fill_gaps must be True or False, got {type(fill_gaps).__name__}")
+    fill_gaps = validate.flag(fill_gaps, "fill_gaps")
     from statsmodels.datasets import co2 as co2_dataset
 
     series = co2_dataset.load_pandas().data["co2"].astype("float64").sort_index()

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -248,9 +247,10 @@ def relevant_step_task(
     """
     if task not in RELEVANT_STEP_TASKS:
         raise ValueError(f"task must be one of {RELEVANT_STEP_TASKS}, got {task!r}")
-    if isinstance(n, numbers.Integral) and not isinstance(n, bool) and n < 1:
-        raise ValueError(f"n must be >= 1 (an empty batch has no sequences), got {n}")
-    n = validate.positive_int(n, "n")
+    try:
+        n = validate.positive_int(n, "n")
+    except ValueError:
+        raise ValueError(f"n must be >= 1 (an empty batch has no sequences), got {n}") from None
     max_len = validate.positive_int(max_len, "max_len", minimum=2)
     min_len = (
         max(2, max_len // 2) if min_len is None else validate.positive_int(min_len, "min_len", 2)

@@ -5,8 +5,6 @@ Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from course_utils import validate
@@ -71,11 +69,8 @@ def split_index(n: int, train_fraction: float = 0.8) -> int:
         792
     """
     n = validate.positive_int(n, "n")
-    if isinstance(train_fraction, bool) or not isinstance(train_fraction, numbers.Real):
-        raise TypeError(f"train_fraction must be a number, got {type(train_fraction).__name__}")
-    if not 0.0 < float(train_fraction) < 1.0:
-        raise ValueError(f"train_fraction must be strictly between 0 and 1, got {train_fraction}")
-    n_train = int(np.floor(n * float(train_fraction)))
+    train_fraction = validate.fraction(train_fraction, "train_fraction")
+    n_train = int(np.floor(n * train_fraction))
     if n_train < 1 or n_train >= n:  # floor keeps n_train < n; n_train can be 0
         part = "training" if n_train < 1 else "test"
         raise ValueError(
@@ -219,10 +214,7 @@ def invert_scaling(scaler, values: object, column: int = 0) -> np.ndarray:
         array([[15., 20.]])
     """
     _check_scaler(scaler)
-    if isinstance(column, bool) or not isinstance(column, numbers.Integral):
-        raise TypeError(f"column must be an int, got {type(column).__name__}")
-    if not 0 <= column < len(scaler.scale_):
-        raise ValueError(f"column must be in 0..{len(scaler.scale_) - 1}, got {column}")
+    column = validate.integer(column, "column", low=0, high=len(scaler.scale_))
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:

@@ -14,7 +14,6 @@ import contextlib
 import importlib
 import inspect
 import io
-import numbers
 import os
 import warnings
 from collections.abc import Iterable
@@ -146,8 +145,6 @@ def load_corpus(
         TypeError: ``source`` is not a string or path, or ``max_chars`` is not an int.
     """
     if max_chars is not None:
-        if isinstance(max_chars, bool) or not isinstance(max_chars, numbers.Integral):
-            raise TypeError(f"max_chars must be an int or None, got {type(max_chars).__name__}")
         max_chars = validate.positive_int(max_chars, "max_chars")
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"source must be 'python-docs' or a file path, got {type(source).__name__}")
@@ -261,11 +258,7 @@ def train_val_split_text(text: str, val_fraction: float = 0.1, seed: int = 0) ->
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    if isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real):
-        raise TypeError(f"val_fraction must be a number, got {type(val_fraction).__name__}")
-    val_fraction = float(val_fraction)
-    if not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
+    val_fraction = validate.fraction(val_fraction, "val_fraction")
     seed = validate.seed(seed)
     docs = [d for d in text.split(DOCUMENT_SEPARATOR) if d.strip()]
     if len(docs) < 2:

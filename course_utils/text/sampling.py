@@ -5,8 +5,6 @@ Introduced in ``notebooks/06_text_generation.ipynb``.
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Any
 
 import numpy as np
@@ -18,14 +16,13 @@ from course_utils.text.step_model import StepModel
 
 
 def _check_temperature(temperature: Any) -> float:
-    if isinstance(temperature, bool | np.bool_) or not isinstance(temperature, numbers.Real):
-        raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
-    if not math.isfinite(temperature) or temperature <= 0:
+    try:
+        return validate.finite_float(temperature, "temperature", low=0.0, low_inclusive=False)
+    except ValueError:
         raise ValueError(
             f"temperature must be a finite number > 0, got {temperature} "
             "(for the single most likely character use a small value such as 0.05)"
-        )
-    return float(temperature)
+        ) from None
 
 
 def _check_sampling(vocab: Any, seed_text: Any, n_chars: Any, rng: Any) -> tuple[int, Any]:

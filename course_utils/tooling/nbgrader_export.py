@@ -37,6 +37,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course_utils import validate
 from course_utils.checks.base import exercise_number
 from course_utils.grading.sets import (
     Exercise,
@@ -472,8 +473,12 @@ def config_source(*, course_id: str = DEFAULT_COURSE_ID, timeout: int = CELL_TIM
             f"the course id names a folder of the exchange: letters, digits, '.', '_' and '-' "
             f"only, got {course_id!r}"
         )
-    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
-        raise NbgraderExportError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    try:
+        timeout = validate.positive_int(timeout, "timeout")
+    except (TypeError, ValueError):
+        raise NbgraderExportError(
+            f"timeout must be a positive number of seconds, got {timeout!r}"
+        ) from None
     return f'''\
 """nbgrader configuration of the lstm-course exercise sets.
 

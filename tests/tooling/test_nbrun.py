@@ -1,6 +1,6 @@
 """Running notebooks (course_utils.tooling.nbrun) and `python -m course_utils execute`.
 
-The grader (`python -m course_utils grade`, alias `check`) is tested in test_grader.py.
+The grader (`python -m course_utils grade`, alias `check`) is tested in tests/grading/test_grade.py.
 """
 
 import subprocess

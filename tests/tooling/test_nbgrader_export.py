@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import make_notebook
+from helpers import ROOT, make_notebook
 from nbformat import NotebookNode
 from traitlets.config import Config
 
@@ -50,7 +50,6 @@ from course_utils.tooling.nbgrader_export import (
 )
 from course_utils.tooling.nbrun import read_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 SOLUTION_01 = SOLUTIONS / "01_lstm_gate_equations_solutions.ipynb"
 #: nbgrader stores grade ids as cell names; it accepts these characters only.

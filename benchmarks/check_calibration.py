@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # the wrong answers come from the checks' tests (tests/checks/test_checks_exNN.py, which import
-# tests/helpers.py; test_checks_ex05.py is still in tests/ until it moves in a change of its own)
+# tests/helpers.py)
 sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests" / "checks"), str(ROOT / "tests")]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")

@@ -32,11 +32,11 @@ def _build_exercises(args: argparse.Namespace) -> int:
     from course_utils.tooling.exercises import ExerciseBuildError, build_all
 
     try:
-        report = build_all(args.root, check=args.check)
+        report = build_all(args.root, dry_run=args.dry_run)
     except (ExerciseBuildError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.check:
+    if args.dry_run:
         if report.stale:
             print("Stale exercise notebooks (run `make exercises`):")
             for path in report.stale:
@@ -160,7 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("doctor", help="check the installation").set_defaults(run=_doctor)
 
     build = commands.add_parser("build-exercises", help="make exercises/ from solutions/")
-    build.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
+    build.add_argument(
+        "--dry-run",
+        "--check",
+        action="store_true",
+        help="write nothing, only report stale files (exit 1); --check is the same",
+    )
     build.add_argument("--root", type=Path, default=Path("."), help="repository root")
     build.set_defaults(run=_build_exercises)
 

@@ -3,11 +3,11 @@
 The protocol (pass line, hints, recording) lives in :mod:`course_utils.checks.base`; the checks
 of lesson NN live in ``course_utils/checks/exNN.py`` and are imported when first used.
 
-Example::
+An answer that forgets to scale gets a hint, not a traceback:
 
-    >>> import course_utils as cu
-    >>> cu.checks.ex_00_1(lambda x: x)  # doctest: +SKIP
-    ❌ Exercise 0.1: ...
+>>> import course_utils as cu
+>>> cu.checks.ex_00_1(lambda x: x)
+❌ Exercise 0.1: the result should lie in [0, 1] but spans ...
 """
 
 from __future__ import annotations

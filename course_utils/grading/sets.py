@@ -208,8 +208,10 @@ def load_set(solutions_notebook: str | Path) -> ExerciseSet:
 def load_sets(solutions_dir: str | Path) -> dict[str, ExerciseSet]:
     """Every exercise set in a solutions folder, by set number (``"03"``).
 
-    >>> sorted(load_sets("solutions"))  # doctest: +SKIP
-    ['01', '02', '03', '06']
+    >>> from pathlib import Path
+    >>> sets = load_sets(Path(__file__).resolve().parents[2] / "solutions")
+    >>> sets["01"].exercises[0].call
+    'cu.checks.ex_01_1(lstm_step_peephole)'
     """
     folder = Path(solutions_dir)
     if not folder.is_dir():

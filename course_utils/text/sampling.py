@@ -75,9 +75,25 @@ def sample_text(
 
     Introduced in ``notebooks/06_text_generation.ipynb``.
 
-    Example::
+    Examples
+    --------
+    An untrained model writes noise, but only characters of its vocabulary:
 
-        >>> sample_text(model, vocab, "Return the ", 200, temperature=0.7, rng=0)  # doctest: +SKIP
+    >>> import keras
+    >>> from course_utils.text import CharVocab
+    >>> vocab = CharVocab("abc ")
+    >>> keras.utils.set_random_seed(0)
+    >>> model = keras.Sequential([
+    ...     keras.Input((None,), dtype="int32"),
+    ...     keras.layers.Embedding(len(vocab), 4),
+    ...     keras.layers.LSTM(8, return_sequences=True),
+    ...     keras.layers.Dense(len(vocab)),
+    ... ])
+    >>> new = sample_text(model, vocab, "ab", 12, temperature=0.7, rng=0)
+    >>> len(new), set(new) <= set("abc ")
+    (12, True)
+    >>> sample_text(model, vocab, "ab", 12, temperature=0.7, rng=0) == new  # the same draws
+    True
 
     Raises:
         ValueError: ``temperature`` <= 0, an empty ``seed_text``, characters of ``seed_text``
@@ -121,9 +137,21 @@ def sample_text_windowed(
 
     Introduced in ``notebooks/06_text_generation.ipynb``.
 
-    Example::
+    While the text fits in the window, both samplers draw the same characters:
 
-        >>> sample_text_windowed(model, vocab, "Return ", 50, rng=0)  # doctest: +SKIP
+    >>> import keras
+    >>> from course_utils.text import CharVocab
+    >>> vocab = CharVocab("abc ")
+    >>> keras.utils.set_random_seed(0)
+    >>> model = keras.Sequential([
+    ...     keras.Input((None,), dtype="int32"),
+    ...     keras.layers.Embedding(len(vocab), 4),
+    ...     keras.layers.LSTM(8, return_sequences=True),
+    ...     keras.layers.Dense(len(vocab)),
+    ... ])
+    >>> windowed = sample_text_windowed(model, vocab, "ab", 8, rng=0, context=20)
+    >>> windowed == sample_text(model, vocab, "ab", 8, rng=0)
+    True
     """
     temperature = _check_temperature(temperature)
     n_chars, rng = _check_sampling(vocab, seed_text, n_chars, rng)

@@ -44,10 +44,25 @@ class StepModel:
 
     Introduced in ``notebooks/06_text_generation.ipynb``.
 
-    Example::
+    An untrained model: the step model gives what Keras gives after the same characters.
 
-        >>> step = StepModel(model)  # doctest: +SKIP
-        >>> step.reset(); logits = step.feed(vocab.encode("Return the "))  # doctest: +SKIP
+    >>> import keras
+    >>> from course_utils.text import CharVocab
+    >>> vocab = CharVocab("abc ")
+    >>> keras.utils.set_random_seed(0)
+    >>> model = keras.Sequential([
+    ...     keras.Input((None,), dtype="int32"),
+    ...     keras.layers.Embedding(len(vocab), 4),
+    ...     keras.layers.LSTM(8, return_sequences=True),
+    ...     keras.layers.Dense(len(vocab)),
+    ... ])
+    >>> step = StepModel(model)
+    >>> logits = step.feed(vocab.encode("ab c"))
+    >>> logits.shape
+    (5,)
+    >>> keras_logits = model(vocab.encode("ab c")[None], training=False)[0, -1]
+    >>> bool(np.allclose(logits, keras_logits, atol=1e-5))
+    True
     """
 
     def __init__(self, model: Any) -> None:

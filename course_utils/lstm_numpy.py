@@ -296,35 +296,44 @@ def lstm_forward(
         c_t = f * c_{t-1} + i * g
         h_t = o * tanh(c_t)
 
-    Args:
-        x: inputs of shape (batch, time, input_dim).
-        kernel: (input_dim, 4·units); recurrent_kernel: (units, 4·units); bias: (4·units,).
-        h0, c0: initial hidden and cell state, (batch, units); zeros when ``None``.
-        return_cache: also return a dict with everything :func:`lstm_backward` needs, including
-            the gate activations ``"i", "f", "g", "o"`` and the states ``"c", "h"``, each of
-            shape (batch, time, units).
+    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
-    Returns:
+    Parameters
+    ----------
+    x
+        inputs of shape (batch, time, input_dim).
+    kernel, recurrent_kernel, bias
+        (input_dim, 4·units), (units, 4·units) and (4·units,), as Keras stores them.
+    h0, c0
+        initial hidden and cell state, (batch, units); zeros when ``None``.
+    return_cache
+        also return a dict with everything :func:`lstm_backward` needs, including
+        the gate activations ``"i", "f", "g", "o"`` and the states ``"c", "h"``, each of
+        shape (batch, time, units).
+
+    Returns
+    -------
         ``(h_seq, h_last, c_last)`` (float64) with ``h_seq`` (batch, time, units) and the final
         states (batch, units) — what ``LSTM(return_sequences=True, return_state=True)`` returns —
         followed by the cache when ``return_cache=True``.
 
-    Raises:
-        ValueError: a wrong rank, mismatched shapes (e.g. units that do not agree between
-            the weights), an empty array, a non-numeric dtype, or NaN/inf in any input.
+    Raises
+    ------
+    ValueError
+        a wrong rank, mismatched shapes (e.g. units that do not agree between
+        the weights), an empty array, a non-numeric dtype, or NaN/inf in any input.
 
-    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> x = rng.normal(size=(2, 5, 3))             # batch 2, 5 steps, 3 features
-        >>> kernel = rng.normal(size=(3, 4 * 4))       # 4 units
-        >>> recurrent = rng.normal(size=(4, 4 * 4))
-        >>> h_seq, h_last, c_last = lstm_forward(x, kernel, recurrent, np.zeros(16))
-        >>> h_seq.shape, h_last.shape, c_last.shape
-        ((2, 5, 4), (2, 4), (2, 4))
-        >>> bool(np.array_equal(h_seq[:, -1], h_last))
-        True
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2, 5, 3))             # batch 2, 5 steps, 3 features
+    >>> kernel = rng.normal(size=(3, 4 * 4))       # 4 units
+    >>> recurrent = rng.normal(size=(4, 4 * 4))
+    >>> h_seq, h_last, c_last = lstm_forward(x, kernel, recurrent, np.zeros(16))
+    >>> h_seq.shape, h_last.shape, c_last.shape
+    ((2, 5, 4), (2, 4), (2, 4))
+    >>> bool(np.array_equal(h_seq[:, -1], h_last))
+    True
     """
     x = _as_float_array(x, "x", ndim=3)
     kernel, recurrent_kernel, bias, units = _check_weights(
@@ -475,28 +484,36 @@ def gru_forward(
         ĥ = tanh(a_h + r * u_h)            (the reset gate acts *after* the matrix product)
         h_t = z * h_{t-1} + (1 - z) * ĥ
 
-    Args:
-        x: inputs of shape (batch, time, input_dim).
-        kernel: (input_dim, 3·units); recurrent_kernel: (units, 3·units); bias: (2, 3·units).
-        h0: initial state (batch, units); zeros when ``None``.
+    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
-    Returns:
+    Parameters
+    ----------
+    x
+        inputs of shape (batch, time, input_dim).
+    kernel, recurrent_kernel, bias
+        (input_dim, 3·units), (units, 3·units) and (2, 3·units), as Keras stores them.
+    h0
+        initial state (batch, units); zeros when ``None``.
+
+    Returns
+    -------
         ``(h_seq, h_last)`` (float64), shapes (batch, time, units) and (batch, units) — what
         ``GRU(return_sequences=True, return_state=True)`` returns.
 
-    Raises:
-        ValueError: a wrong rank, mismatched shapes, an empty array, a non-numeric dtype, or
-            NaN/inf in any input.
+    Raises
+    ------
+    ValueError
+        a wrong rank, mismatched shapes, an empty array, a non-numeric dtype, or
+        NaN/inf in any input.
 
-    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> x = rng.normal(size=(2, 5, 3))
-        >>> h_seq, h_last = gru_forward(x, rng.normal(size=(3, 6)), rng.normal(size=(2, 6)),
-        ...                             np.zeros((2, 6)))
-        >>> h_seq.shape, h_last.shape
-        ((2, 5, 2), (2, 2))
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2, 5, 3))
+    >>> h_seq, h_last = gru_forward(x, rng.normal(size=(3, 6)), rng.normal(size=(2, 6)),
+    ...                             np.zeros((2, 6)))
+    >>> h_seq.shape, h_last.shape
+    ((2, 5, 2), (2, 2))
     """
     x = _as_float_array(x, "x", ndim=3)
     kernel, recurrent_kernel, bias, units = _check_weights(
@@ -524,20 +541,23 @@ def weights_from_keras(layer: Any, *, any_activations: bool = False) -> dict[str
     accepts other activations than tanh and sigmoid, for a caller that applies the layer's own
     (:class:`course_utils.text.StepModel` does).
 
-    Raises:
-        TypeError: ``layer`` is not a Keras LSTM/GRU layer or cell.
-        ValueError: the layer is not built yet, uses other activations than tanh and sigmoid
-            (the NumPy cells implement only those), or is a GRU with ``reset_after=False``.
-
     Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
-    Example::
+    Raises
+    ------
+    TypeError
+        ``layer`` is not a Keras LSTM/GRU layer or cell.
+    ValueError
+        the layer is not built yet, uses other activations than tanh and sigmoid
+        (the NumPy cells implement only those), or is a GRU with ``reset_after=False``.
 
-        >>> import keras
-        >>> layer = keras.layers.LSTM(4)
-        >>> layer.build((None, None, 3))
-        >>> {name: w.shape for name, w in weights_from_keras(layer).items()}
-        {'kernel': (3, 16), 'recurrent_kernel': (4, 16), 'bias': (16,)}
+    Examples
+    --------
+    >>> import keras
+    >>> layer = keras.layers.LSTM(4)
+    >>> layer.build((None, None, 3))
+    >>> {name: w.shape for name, w in weights_from_keras(layer).items()}
+    {'kernel': (3, 16), 'recurrent_kernel': (4, 16), 'bias': (16,)}
     """
     import keras
 

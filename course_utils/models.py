@@ -38,23 +38,34 @@ def build_regressor(
     back at each step); ``norm`` puts a normalisation layer between stacked recurrent layers.
     Layers are named (``<cell>_1``, ``dense``...) so summaries are stable across re-runs.
 
-    Args:
-        window, features: the input shape of one sample.
-        units: cells per recurrent layer; layers: how many stacked layers (>= 1).
-        cell: ``"lstm"`` or ``"gru"``.
-        dropout: rate of the ``Dropout`` layer after each recurrent layer, in [0, 1).
-        recurrent_dropout: the recurrent layers' ``recurrent_dropout``, in [0, 1) (lesson 04).
-        norm: ``None``, ``"layer"`` (``LayerNormalization``) or ``"batch"``
-            (``BatchNormalization``) after every recurrent layer but the last; needs
-            ``layers >= 2`` (lesson 04).
-        bidirectional: wrap each recurrent layer in ``keras.layers.Bidirectional``.
-        horizon: outputs of the final ``Dense`` layer.
-        learning_rate: Adam's step size.
+    Parameters
+    ----------
+    window, features
+        the input shape of one sample.
+    units
+        cells per recurrent layer; layers: how many stacked layers (>= 1).
+    cell
+        ``"lstm"`` or ``"gru"``.
+    dropout
+        rate of the ``Dropout`` layer after each recurrent layer, in [0, 1).
+    recurrent_dropout
+        the recurrent layers' ``recurrent_dropout``, in [0, 1) (lesson 04).
+    norm
+        ``None``, ``"layer"`` (``LayerNormalization``) or ``"batch"``
+        (``BatchNormalization``) after every recurrent layer but the last; needs
+        ``layers >= 2`` (lesson 04).
+    bidirectional
+        wrap each recurrent layer in ``keras.layers.Bidirectional``.
+    horizon
+        outputs of the final ``Dense`` layer.
+    learning_rate
+        Adam's step size.
 
-    Example:
-        >>> model = build_regressor(window=10, units=8)
-        >>> model.count_params()
-        329
+    Examples
+    --------
+    >>> model = build_regressor(window=10, units=8)
+    >>> model.count_params()
+    329
     """
     import keras
 

@@ -175,15 +175,18 @@ def start(seed: int = 42) -> None:
        makes TensorFlow 2.21 print (:data:`KNOWN_NATIVE_NOISE`);
     5. prints versions and devices on one line.
 
-    Example::
+    Examples
+    --------
+    >>> import course_utils as cu
+    >>> cu.start(seed=42)  # doctest: +SKIP
+    lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · NumPy 2.4.6 · ...
 
-        >>> import course_utils as cu
-        >>> cu.start(seed=42)  # doctest: +SKIP
-        lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · NumPy 2.4.6 · ...
-
-    Raises:
-        TypeError: ``seed`` is not an int.
-        ValueError: ``seed`` is negative or does not fit in 32 bits.
+    Raises
+    ------
+    TypeError
+        ``seed`` is not an int.
+    ValueError
+        ``seed`` is negative or does not fit in 32 bits.
     """
     from course_utils import validate  # here: importing course_utils stays free of NumPy
 
@@ -250,12 +253,12 @@ def doctor(verbose: bool = True) -> list[str]:
     is 3 and its backend is TensorFlow, and reports NumPy, the devices and the threads.
     Also available as ``python -m course_utils doctor`` (exit status 1 if problems).
 
-    Example::
-
-        >>> import course_utils as cu
-        >>> problems = cu.doctor(verbose=False)
-        >>> problems
-        []
+    Examples
+    --------
+    >>> import course_utils as cu
+    >>> problems = cu.doctor(verbose=False)
+    >>> problems
+    []
     """
     problems: list[str] = []
     report: list[tuple[str, str]] = []

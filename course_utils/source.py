@@ -18,8 +18,10 @@ def source_of(obj: Any) -> str:
     >>> source_of(keras_major_problem).splitlines()[0]
     'def keras_major_problem(version: str) -> str | None:'
 
-    Raises:
-        TypeError: ``obj`` has no Python source (a built-in, a number, a string, ...).
+    Raises
+    ------
+    TypeError
+        ``obj`` has no Python source (a built-in, a number, a string, ...).
     """
     try:
         return inspect.getsource(obj)

@@ -20,21 +20,24 @@ class ProgressCallback(keras.callbacks.Callback):
     About ten lines for any run length, so stored notebooks stay short; each line shows the
     epoch, the logged metrics and the seconds since training started.
 
-    Args:
-        every: print every ``every`` epochs; by default about ten lines per run.
-        digits: significant digits of the metrics.
+    Parameters
+    ----------
+    every
+        print every ``every`` epochs; by default about ten lines per run.
+    digits
+        significant digits of the metrics.
 
-    Example::
-
-        >>> import numpy as np, keras
-        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-        >>> model.compile(optimizer="adam", loss="mse")
-        >>> x = np.zeros((8, 3), "float32"); y = np.zeros((8, 1), "float32")
-        >>> progress = ProgressCallback()
-        >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[progress])  # doctest: +ELLIPSIS
-        epoch 1/2 · loss 0 · ... s
-        epoch 2/2 · loss 0 · ... s
-        trained 2 epochs in ... s · final loss 0
+    Examples
+    --------
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> x = np.zeros((8, 3), "float32"); y = np.zeros((8, 1), "float32")
+    >>> progress = ProgressCallback()
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[progress])  # doctest: +ELLIPSIS
+    epoch 1/2 · loss 0 · ... s
+    epoch 2/2 · loss 0 · ... s
+    trained 2 epochs in ... s · final loss 0
     """
 
     def __init__(self, every: int | None = None, digits: int = 3) -> None:

@@ -216,25 +216,25 @@ def exercise_check(func: Callable[..., str | None]) -> Callable[..., None]:
     that memorised one draw fails the next. A failing line names the seed, and
     ``check(..., seed=N)`` repeats that draw exactly.
 
-    Example::
-
-        >>> @exercise_check
-        ... def ex_00_9(answer):
-        ...     if answer != 42:
-        ...         raise Hint(f"got {answer!r}, expected the answer to everything")
-        >>> ex_00_9(41)
-        ❌ Exercise 0.9: got 41, expected the answer to everything
-        >>> ex_00_9.evaluate(42).passed
-        True
-        >>> @exercise_check
-        ... def ex_00_8(double, *, rng):
-        ...     x = rng.integers(1, 100)
-        ...     if call_learner(double, x) != 2 * x:
-        ...         raise Hint("double(x) should return 2 * x")
-        >>> ex_00_8(lambda x: x + x, seed=3)
-        ✅ Exercise 0.8 passed
-        >>> ex_00_8(lambda x: 2, seed=3)
-        ❌ Exercise 0.8: double(x) should return 2 * x [seed=3 repeats this draw]
+    Examples
+    --------
+    >>> @exercise_check
+    ... def ex_00_9(answer):
+    ...     if answer != 42:
+    ...         raise Hint(f"got {answer!r}, expected the answer to everything")
+    >>> ex_00_9(41)
+    ❌ Exercise 0.9: got 41, expected the answer to everything
+    >>> ex_00_9.evaluate(42).passed
+    True
+    >>> @exercise_check
+    ... def ex_00_8(double, *, rng):
+    ...     x = rng.integers(1, 100)
+    ...     if call_learner(double, x) != 2 * x:
+    ...         raise Hint("double(x) should return 2 * x")
+    >>> ex_00_8(lambda x: x + x, seed=3)
+    ✅ Exercise 0.8 passed
+    >>> ex_00_8(lambda x: 2, seed=3)
+    ❌ Exercise 0.8: double(x) should return 2 * x [seed=3 repeats this draw]
     """
     number = exercise_number(func.__name__)
     random = _takes_rng(func)

@@ -31,16 +31,18 @@ def load_co2(fill_gaps: bool = True):
 
     Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
 
-    Returns:
+    Returns
+    -------
         a ``pandas.Series`` named ``"co2_ppm"``, indexed by week (a sorted ``DatetimeIndex``,
         every Saturday).
 
-    Example:
-        >>> co2 = load_co2()
-        >>> len(co2), co2.name, str(co2.index[0].date()), bool(co2.isna().any())
-        (2284, 'co2_ppm', '1958-03-29', False)
-        >>> int(load_co2(fill_gaps=False).isna().sum())
-        59
+    Examples
+    --------
+    >>> co2 = load_co2()
+    >>> len(co2), co2.name, str(co2.index[0].date()), bool(co2.isna().any())
+    (2284, 'co2_ppm', '1958-03-29', False)
+    >>> int(load_co2(fill_gaps=False).isna().sum())
+    59
     """
     fill_gaps = validate.flag(fill_gaps, "fill_gaps")
     from statsmodels.datasets import co2 as co2_dataset
@@ -68,13 +70,15 @@ def load_goog():
 
     Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
 
-    Returns:
+    Returns
+    -------
         a ``pandas.Series`` named ``"goog_close_usd"`` with a sorted ``DatetimeIndex``.
 
-    Example:
-        >>> goog = load_goog()
-        >>> len(goog), goog.name, str(goog.index[0].date()), float(goog.iloc[0])
-        (1047, 'goog_close_usd', '2004-08-19', 100.34)
+    Examples
+    --------
+    >>> goog = load_goog()
+    >>> len(goog), goog.name, str(goog.index[0].date()), float(goog.iloc[0])
+    (1047, 'goog_close_usd', '2004-08-19', 100.34)
     """
     import pandas as pd
 
@@ -99,11 +103,12 @@ def stock_tickers() -> tuple[str, ...]:
 
     Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
 
-    Example:
-        >>> stock_tickers()[:3]
-        ('IBM', 'AAPL', 'MSFT')
-        >>> "^GSPC" in stock_tickers()
-        True
+    Examples
+    --------
+    >>> stock_tickers()[:3]
+    ('IBM', 'AAPL', 'MSFT')
+    >>> "^GSPC" in stock_tickers()
+    True
     """
     return tuple(str(column) for column in _stocks_table().columns)
 
@@ -121,20 +126,24 @@ def load_stock(ticker: str):
 
     Introduced in ``notebooks/05_real_world_forecasting.ipynb``.
 
-    Args:
-        ticker: one of :func:`stock_tickers` (e.g. ``"AAPL"``, ``"IBM"``, ``"^GSPC"``).
+    Parameters
+    ----------
+    ticker
+        one of :func:`stock_tickers` (e.g. ``"AAPL"``, ``"IBM"``, ``"^GSPC"``).
 
-    Returns:
+    Returns
+    -------
         a ``pandas.Series`` named after the ticker with a sorted ``DatetimeIndex``, no NaN.
 
-    Example:
-        >>> ibm = load_stock("IBM")
-        >>> len(ibm), ibm.name, str(ibm.index[0].date()), str(ibm.index[-1].date())
-        (390, 'IBM', '1990-01-01', '2022-06-01')
-        >>> load_stock("GOOG")  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        ...
-        ValueError: unknown ticker 'GOOG'; Stocks.csv has: IBM, AAPL, MSFT, ..., ^GSPC, ^IXIC
+    Examples
+    --------
+    >>> ibm = load_stock("IBM")
+    >>> len(ibm), ibm.name, str(ibm.index[0].date()), str(ibm.index[-1].date())
+    (390, 'IBM', '1990-01-01', '2022-06-01')
+    >>> load_stock("GOOG")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown ticker 'GOOG'; Stocks.csv has: IBM, AAPL, MSFT, ..., ^GSPC, ^IXIC
     """
     table = _stocks_table()
     if not isinstance(ticker, str):

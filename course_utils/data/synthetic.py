@@ -28,22 +28,28 @@ def adding_problem(
 
     Introduced in ``notebooks/02_vanishing_gradients.ipynb``.
 
-    Args:
-        n: number of sequences (>= 1).
-        length: steps per sequence (>= 2).
-        rng: a NumPy ``Generator`` (or an int seed) — all randomness comes from it.
+    Parameters
+    ----------
+    n
+        number of sequences (>= 1).
+    length
+        steps per sequence (>= 2).
+    rng
+        a NumPy ``Generator`` (or an int seed) — all randomness comes from it.
 
-    Returns:
+    Returns
+    -------
         ``x`` of shape (n, length, 2) and ``y`` of shape (n,), both float32.
 
-    Example:
-        >>> x, y = adding_problem(3, 10, np.random.default_rng(0))
-        >>> x.shape, y.shape
-        ((3, 10, 2), (3,))
-        >>> x[..., 1].sum(axis=1)
-        array([2., 2., 2.], dtype=float32)
-        >>> bool(np.allclose(y, (x[..., 0] * x[..., 1]).sum(axis=1)))
-        True
+    Examples
+    --------
+    >>> x, y = adding_problem(3, 10, np.random.default_rng(0))
+    >>> x.shape, y.shape
+    ((3, 10, 2), (3,))
+    >>> x[..., 1].sum(axis=1)
+    array([2., 2., 2.], dtype=float32)
+    >>> bool(np.allclose(y, (x[..., 0] * x[..., 1]).sum(axis=1)))
+    True
     """
     n = validate.positive_int(n, "n")
     length = validate.positive_int(length, "length", minimum=2)
@@ -86,18 +92,20 @@ def synthetic_series(
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Returns:
+    Returns
+    -------
         float64 array of shape (n,).
 
-    Example:
-        >>> series = synthetic_series("sine", n=5, stop=4.0)
-        >>> series.round(3)
-        array([ 0.   ,  0.841,  0.909,  0.141, -0.757])
-        >>> synthetic_series("increasing", n=4, stop=3.0)
-        array([0., 1., 2., 3.])
-        >>> noisy = synthetic_series("sine", noise_std=0.1, seed=1)
-        >>> round(float(np.std(noisy - synthetic_series("sine"))), 2)
-        0.1
+    Examples
+    --------
+    >>> series = synthetic_series("sine", n=5, stop=4.0)
+    >>> series.round(3)
+    array([ 0.   ,  0.841,  0.909,  0.141, -0.757])
+    >>> synthetic_series("increasing", n=4, stop=3.0)
+    array([0., 1., 2., 3.])
+    >>> noisy = synthetic_series("sine", noise_std=0.1, seed=1)
+    >>> round(float(np.std(noisy - synthetic_series("sine"))), 2)
+    0.1
     """
     if not isinstance(kind, str) or kind not in SERIES_KINDS:
         raise ValueError(f"kind must be one of {SERIES_KINDS}, got {kind!r}")
@@ -161,10 +169,11 @@ def gap_filling_task(
 
     Introduced in ``notebooks/04_stacked_dropout_bidirectional.ipynb``.
 
-    Example:
-        >>> task = gap_filling_task(3, rng=0, length=20, gap=4)
-        >>> task.inputs.shape, task.targets.shape, task.mask.sum(axis=1).tolist()
-        ((3, 20, 2), (3, 20, 1), [4.0, 4.0, 4.0])
+    Examples
+    --------
+    >>> task = gap_filling_task(3, rng=0, length=20, gap=4)
+    >>> task.inputs.shape, task.targets.shape, task.mask.sum(axis=1).tolist()
+    ((3, 20, 2), (3, 20, 1), [4.0, 4.0, 4.0])
     """
     n = validate.positive_int(n, "n")
     rng = validate.as_generator(rng)
@@ -229,21 +238,25 @@ def relevant_step_task(
 
     Introduced in ``notebooks/07_attention.ipynb``.
 
-    Returns:
+    Returns
+    -------
         :class:`RelevantStepTask` ``(x, y, lengths, positions)``.
 
-    Raises:
-        ValueError: ``n`` < 1 (an empty batch), a length below the task's minimum (2 steps),
-            ``min_len > max_len``, ``n_values`` < 2 or an unknown ``task``.
+    Raises
+    ------
+    ValueError
+        ``n`` < 1 (an empty batch), a length below the task's minimum (2 steps),
+        ``min_len > max_len``, ``n_values`` < 2 or an unknown ``task``.
 
-    Example:
-        >>> task = relevant_step_task(2, 6, np.random.default_rng(0), min_len=4)
-        >>> task.x.shape, task.lengths.tolist()
-        ((2, 6), [6, 5])
-        >>> bool(np.all(task.x[np.arange(2), task.positions - 1] == MARKER_ID))
-        True
-        >>> bool(np.all(task.x[np.arange(2), task.positions] - 2 == task.y))
-        True
+    Examples
+    --------
+    >>> task = relevant_step_task(2, 6, np.random.default_rng(0), min_len=4)
+    >>> task.x.shape, task.lengths.tolist()
+    ((2, 6), [6, 5])
+    >>> bool(np.all(task.x[np.arange(2), task.positions - 1] == MARKER_ID))
+    True
+    >>> bool(np.all(task.x[np.arange(2), task.positions] - 2 == task.y))
+    True
     """
     if task not in RELEVANT_STEP_TASKS:
         raise ValueError(f"task must be one of {RELEVANT_STEP_TASKS}, got {task!r}")

@@ -21,23 +21,29 @@ def make_windows(series: object, window: int, horizon: int = 1) -> tuple[np.ndar
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Args:
-        series: shape (T,) or (T, features), finite numbers.
-        window: input steps per sample (>= 1).
-        horizon: future steps to predict per sample (>= 1).
+    Parameters
+    ----------
+    series
+        shape (T,) or (T, features), finite numbers.
+    window
+        input steps per sample (>= 1).
+    horizon
+        future steps to predict per sample (>= 1).
 
-    Returns:
+    Returns
+    -------
         ``X`` of shape (n, window, features) and ``y`` of shape (n, horizon), float32.
 
-    Example:
-        >>> X, y = make_windows(np.arange(6), window=3)
-        >>> X.shape, y.shape
-        ((3, 3, 1), (3, 1))
-        >>> X[-1, :, 0], y[-1]
-        (array([2., 3., 4.], dtype=float32), array([5.], dtype=float32))
-        >>> make_windows(np.arange(6), window=3, horizon=2)[1]
-        array([[3., 4.],
-               [4., 5.]], dtype=float32)
+    Examples
+    --------
+    >>> X, y = make_windows(np.arange(6), window=3)
+    >>> X.shape, y.shape
+    ((3, 3, 1), (3, 1))
+    >>> X[-1, :, 0], y[-1]
+    (array([2., 3., 4.], dtype=float32), array([5.], dtype=float32))
+    >>> make_windows(np.arange(6), window=3, horizon=2)[1]
+    array([[3., 4.],
+           [4., 5.]], dtype=float32)
     """
     window = validate.positive_int(window, "window")
     horizon = validate.positive_int(horizon, "horizon")
@@ -64,9 +70,10 @@ def split_index(n: int, train_fraction: float = 0.8) -> int:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Example:
-        >>> split_index(990, 0.8)
-        792
+    Examples
+    --------
+    >>> split_index(990, 0.8)
+    792
     """
     n = validate.positive_int(n, "n")
     train_fraction = validate.fraction(train_fraction, "train_fraction")
@@ -89,15 +96,17 @@ def chronological_split(
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Returns:
+    Returns
+    -------
         ``X_train, X_test, y_train, y_test`` (``split_index(len(X), train_fraction)`` samples
         train).
 
-    Example:
-        >>> X, y = make_windows(np.arange(12), window=2)
-        >>> X_train, X_test, y_train, y_test = chronological_split(X, y, 0.8)
-        >>> len(X_train), len(X_test), y_train[-1, 0], y_test[0, 0]
-        (8, 2, np.float32(9.0), np.float32(10.0))
+    Examples
+    --------
+    >>> X, y = make_windows(np.arange(12), window=2)
+    >>> X_train, X_test, y_train, y_test = chronological_split(X, y, 0.8)
+    >>> len(X_train), len(X_test), y_train[-1, 0], y_test[0, 0]
+    (8, 2, np.float32(9.0), np.float32(10.0))
     """
     X = np.asarray(X)
     y = np.asarray(y)
@@ -118,17 +127,21 @@ def fit_scaler(train_part: object, feature_range: tuple[float, float] = (0.0, 1.
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Args:
-        train_part: shape (T,) or (T, features), the values the model trains on.
-        feature_range: the (low, high) the training part is mapped onto.
+    Parameters
+    ----------
+    train_part
+        shape (T,) or (T, features), the values the model trains on.
+    feature_range
+        the (low, high) the training part is mapped onto.
 
-    Example:
-        >>> scaler = fit_scaler(np.array([2.0, 4.0, 6.0]))
-        >>> apply_scaler(scaler, np.array([2.0, 6.0, 8.0]))
-        array([0. , 1. , 1.5])
-        >>> invert_scaling(scaler, np.array([[0.5], [1.5]]))
-        array([[4.],
-               [8.]])
+    Examples
+    --------
+    >>> scaler = fit_scaler(np.array([2.0, 4.0, 6.0]))
+    >>> apply_scaler(scaler, np.array([2.0, 6.0, 8.0]))
+    array([0. , 1. , 1.5])
+    >>> invert_scaling(scaler, np.array([[0.5], [1.5]]))
+    array([[4.],
+           [8.]])
     """
     from sklearn.preprocessing import MinMaxScaler
 
@@ -171,15 +184,16 @@ def apply_scaler(scaler, series: object) -> np.ndarray:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``; see :func:`fit_scaler`.
 
-    Example:
-        >>> scaler = fit_scaler(np.array([[0.0, 10.0], [4.0, 20.0]]))
-        >>> apply_scaler(scaler, np.array([[2.0, 15.0], [8.0, 30.0]]))
-        array([[0.5, 0.5],
-               [2. , 2. ]])
-        >>> one = fit_scaler(np.array([2.0, 4.0, 6.0]))
-        >>> apply_scaler(one, np.array([[2.0, 3.0], [5.0, 6.0]]))  # two windows of 2 steps
-        array([[0.  , 0.25],
-               [0.75, 1.  ]])
+    Examples
+    --------
+    >>> scaler = fit_scaler(np.array([[0.0, 10.0], [4.0, 20.0]]))
+    >>> apply_scaler(scaler, np.array([[2.0, 15.0], [8.0, 30.0]]))
+    array([[0.5, 0.5],
+           [2. , 2. ]])
+    >>> one = fit_scaler(np.array([2.0, 4.0, 6.0]))
+    >>> apply_scaler(one, np.array([[2.0, 3.0], [5.0, 6.0]]))  # two windows of 2 steps
+    array([[0.  , 0.25],
+           [0.75, 1.  ]])
     """
     _check_scaler(scaler)
     if isinstance(series, (str, bytes)) or series is None:
@@ -208,10 +222,11 @@ def invert_scaling(scaler, values: object, column: int = 0) -> np.ndarray:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``; see :func:`fit_scaler`.
 
-    Example:
-        >>> scaler = fit_scaler(np.array([[0.0, 10.0], [4.0, 20.0]]))
-        >>> invert_scaling(scaler, np.array([[0.5, 1.0]]), column=1)
-        array([[15., 20.]])
+    Examples
+    --------
+    >>> scaler = fit_scaler(np.array([[0.0, 10.0], [4.0, 20.0]]))
+    >>> invert_scaling(scaler, np.array([[0.5, 1.0]]), column=1)
+    array([[15., 20.]])
     """
     _check_scaler(scaler)
     column = validate.integer(column, "column", low=0, high=len(scaler.scale_))

@@ -92,9 +92,12 @@ def python_docs_corpus(modules: Iterable[str] = CORPUS_MODULES) -> str:
     >>> python_docs_corpus("json") == text  # one name is one module
     True
 
-    Raises:
-        TypeError: ``modules`` holds something else than module names.
-        ValueError: no module of ``modules`` could be imported or has docstrings.
+    Raises
+    ------
+    TypeError
+        ``modules`` holds something else than module names.
+    ValueError
+        no module of ``modules`` could be imported or has docstrings.
     """
     if isinstance(modules, str):
         modules = [modules]  # one module name, not an iterable of one-letter names
@@ -126,23 +129,30 @@ def load_corpus(
 ) -> str:
     """Load a training text: the offline Python-docstring corpus or a UTF-8 text file.
 
-    Args:
-        source: ``"python-docs"`` (the default) for the docstrings of :data:`CORPUS_MODULES`,
-            built at run time with no download; or the path of a UTF-8 text file.
-        max_chars: keep only the first ``max_chars`` characters (``None``: all of them).
+    Parameters
+    ----------
+    source
+        ``"python-docs"`` (the default) for the docstrings of :data:`CORPUS_MODULES`,
+        built at run time with no download; or the path of a UTF-8 text file.
+    max_chars
+        keep only the first ``max_chars`` characters (``None``: all of them).
 
-    Example::
+    Examples
+    --------
+    >>> text = load_corpus()
+    >>> len(text) > 300_000
+    True
+    >>> load_corpus(max_chars=26)
+    'Abstract Base Classes (ABC'
 
-        >>> text = load_corpus()
-        >>> len(text) > 300_000
-        True
-        >>> load_corpus(max_chars=26)
-        'Abstract Base Classes (ABC'
-
-    Raises:
-        FileNotFoundError: the file does not exist.
-        ValueError: the file is not UTF-8 or holds no text, or ``max_chars`` < 1.
-        TypeError: ``source`` is not a string or path, or ``max_chars`` is not an int.
+    Raises
+    ------
+    FileNotFoundError
+        the file does not exist.
+    ValueError
+        the file is not UTF-8 or holds no text, or ``max_chars`` < 1.
+    TypeError
+        ``source`` is not a string or path, or ``max_chars`` is not an int.
     """
     if max_chars is not None:
         max_chars = validate.positive_int(max_chars, "max_chars")
@@ -167,21 +177,23 @@ def load_corpus(
 class CharVocab:
     """A character vocabulary: id 0 stands for unknown characters, ids 1.. for the characters seen.
 
-    Args:
-        text: the text whose distinct characters make the vocabulary (sorted, so the same text
-            always gives the same ids).
+    Parameters
+    ----------
+    text
+        the text whose distinct characters make the vocabulary (sorted, so the same text
+        always gives the same ids).
 
-    Example::
-
-        >>> vocab = CharVocab("hello")
-        >>> len(vocab), vocab.chars
-        (5, ['[UNK]', 'e', 'h', 'l', 'o'])
-        >>> vocab.encode("hole")
-        array([2, 4, 3, 1], dtype=int32)
-        >>> vocab.decode(vocab.encode("hole"))
-        'hole'
-        >>> vocab.encode("help")  # 'p' was never seen: the unknown id 0
-        array([2, 1, 3, 0], dtype=int32)
+    Examples
+    --------
+    >>> vocab = CharVocab("hello")
+    >>> len(vocab), vocab.chars
+    (5, ['[UNK]', 'e', 'h', 'l', 'o'])
+    >>> vocab.encode("hole")
+    array([2, 4, 3, 1], dtype=int32)
+    >>> vocab.decode(vocab.encode("hole"))
+    'hole'
+    >>> vocab.encode("help")  # 'p' was never seen: the unknown id 0
+    array([2, 1, 3, 0], dtype=int32)
     """
 
     UNKNOWN = "[UNK]"
@@ -253,8 +265,10 @@ def train_val_split_text(text: str, val_fraction: float = 0.1, seed: int = 0) ->
     >>> train, val
     ('one\\n\\ntwo\\n\\nthree', 'four')
 
-    Raises:
-        ValueError: ``val_fraction`` is not in (0, 1), or the text has fewer than two documents.
+    Raises
+    ------
+    ValueError
+        ``val_fraction`` is not in (0, 1), or the text has fewer than two documents.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")

@@ -44,8 +44,10 @@ def add_alpha_bits_per_char(
     >>> round(add_alpha_bits_per_char("ab" * 50, "ab" * 5, order=1, alpha=0.001), 3)
     1.0
 
-    Raises:
-        ValueError: an empty text, ``order`` < 1 or ``alpha`` <= 0.
+    Raises
+    ------
+    ValueError
+        an empty text, ``order`` < 1 or ``alpha`` <= 0.
     """
     _check_texts(train_text, test_text)
     order = validate.positive_int(order, "order")
@@ -125,9 +127,12 @@ def kneser_ney_char_bits(
     >>> kneser_ney_char_bits("ab" * 50, "abba", order=2).round(2)
     array([1.  , 0.01, 7.03, 0.01])
 
-    Raises:
-        TypeError: a text is not a str, ``order`` is not an int or ``discount`` not a number.
-        ValueError: an empty text, ``order`` < 1 or ``discount`` outside (0, 1).
+    Raises
+    ------
+    TypeError
+        a text is not a str, ``order`` is not an int or ``discount`` not a number.
+    ValueError
+        an empty text, ``order`` < 1 or ``discount`` outside (0, 1).
     """
     _check_texts(train_text, test_text)
     order = validate.positive_int(order, "order")

@@ -95,10 +95,12 @@ def sample_text(
     >>> sample_text(model, vocab, "ab", 12, temperature=0.7, rng=0) == new  # the same draws
     True
 
-    Raises:
-        ValueError: ``temperature`` <= 0, an empty ``seed_text``, characters of ``seed_text``
-            the vocabulary does not know, ``n_chars`` < 0, or a model that is not an
-            ``Embedding`` → ``LSTM``/``GRU`` → ``Dense`` stack over this vocabulary.
+    Raises
+    ------
+    ValueError
+        ``temperature`` <= 0, an empty ``seed_text``, characters of ``seed_text``
+        the vocabulary does not know, ``n_chars`` < 0, or a model that is not an
+        ``Embedding`` → ``LSTM``/``GRU`` → ``Dense`` stack over this vocabulary.
     """
     temperature = _check_temperature(temperature)
     n_chars, rng = _check_sampling(vocab, seed_text, n_chars, rng)

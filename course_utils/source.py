@@ -39,11 +39,12 @@ def source_file(obj: Any) -> str:
     'course_utils/text/step_model.py'
     """
     module = inspect.getmodule(obj)
-    if module is None or not getattr(module, "__file__", None):
+    file = getattr(module, "__file__", None)
+    if not file:
         return ""
-    parts = Path(module.__file__).parts
+    parts = Path(file).parts
     if "course_utils" not in parts:
-        return Path(module.__file__).name
+        return Path(file).name
     start = len(parts) - 1 - parts[::-1].index("course_utils")  # the package's own folder
     return "/".join(parts[start:])
 

@@ -421,7 +421,7 @@ def ex_04_3(model: Any, *, rng: np.random.Generator) -> str:
     record_margin(gap_mse, allowed=0.5 * FORWARD_GAP_MSE)
     for g in GAP_LENGTHS:
         record_margin(per_gap[g], allowed=PER_LENGTH_SHARE * FORWARD_GAP_MSE_BY_LENGTH[g])
-    worst = max(share, key=share.get)
+    worst = max(share, key=lambda g: share[g])
     if not gap_mse <= 0.5 * FORWARD_GAP_MSE:
         raise Hint(
             f"on the check's sequences your gap MSE is {gap_mse:.4f}; it should be at most "

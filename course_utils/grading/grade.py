@@ -148,7 +148,7 @@ async def grade_notebook_async(
     report.set_id = exercise_set.set_id
 
     learner_cells = len(nb.cells)
-    present = set()
+    present: set[str] = set()
     syntax = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":

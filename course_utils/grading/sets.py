@@ -268,7 +268,7 @@ def identify_set(
         raise NotAnExerciseNotebook(f"there is no exercise set {set_id} (the sets are {known})")
     exercise_set = sets[set_id]
     headings = set()
-    calls = set()
+    calls: set[str] = set()
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             headings.update(EXERCISE_HEADING.findall(cell.source))

@@ -25,7 +25,9 @@ def _check_temperature(temperature: Any) -> float:
         ) from None
 
 
-def _check_sampling(vocab: Any, seed_text: Any, n_chars: Any, rng: Any) -> tuple[int, Any]:
+def _check_sampling(
+    vocab: Any, seed_text: Any, n_chars: Any, rng: Any
+) -> tuple[int, np.random.Generator]:
     if not isinstance(vocab, CharVocab):
         raise TypeError(f"vocab must be a CharVocab, got {type(vocab).__name__}")
     if not isinstance(seed_text, str):
@@ -103,7 +105,7 @@ def sample_text(
         ``Embedding`` → ``LSTM``/``GRU`` → ``Dense`` stack over this vocabulary.
     """
     temperature = _check_temperature(temperature)
-    n_chars, rng = _check_sampling(vocab, seed_text, n_chars, rng)
+    n_chars, generator = _check_sampling(vocab, seed_text, n_chars, rng)
     step = model if isinstance(model, StepModel) else StepModel(model)
     if step.vocab_size != len(vocab):
         raise ValueError(
@@ -114,7 +116,7 @@ def sample_text(
     outputs = step.feed(vocab.encode(seed_text))
     new = np.zeros(n_chars, dtype=np.int32)
     for k in range(n_chars):
-        new[k] = _draw(outputs, len(vocab), temperature, rng)
+        new[k] = _draw(outputs, len(vocab), temperature, generator)
         outputs = step.step(int(new[k]))
     return vocab.decode(new)
 
@@ -156,7 +158,7 @@ def sample_text_windowed(
     True
     """
     temperature = _check_temperature(temperature)
-    n_chars, rng = _check_sampling(vocab, seed_text, n_chars, rng)
+    n_chars, generator = _check_sampling(vocab, seed_text, n_chars, rng)
     context = validate.positive_int(context, "context")
     ids = np.zeros(len(seed_text) + n_chars, dtype=np.int32)
     ids[: len(seed_text)] = vocab.encode(seed_text)
@@ -166,6 +168,6 @@ def sample_text_windowed(
         outputs = np.asarray(predict(ids[max(0, end - context) : end][None, :]))
         if outputs.ndim == 3:
             outputs = outputs[:, -1]
-        ids[end] = _draw(outputs[0], len(vocab), temperature, rng)
+        ids[end] = _draw(outputs[0], len(vocab), temperature, generator)
         end += 1
     return vocab.decode(ids[len(seed_text) :])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -218,7 +219,8 @@ def predictor(model: Any) -> Any:
         import tensorflow as tf
 
         spec = tf.TensorSpec(shape=(None, None), dtype=tf.int32)
-        ref = weakref.ref(model)  # a strong reference here would keep the entry alive forever
+        # a strong reference here would keep the entry alive forever
+        ref: Callable[[], Any] = weakref.ref(model)
         call = tf.function(lambda ids: ref()(ids, training=False), input_signature=[spec])
         _PREDICTORS[model] = lambda ids: call(np.asarray(ids, dtype=np.int32)).numpy()
     return _PREDICTORS[model]

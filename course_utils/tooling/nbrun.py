@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -135,7 +136,7 @@ def _environment(extra: Mapping[str, str] | None) -> Iterator[None]:
 
 def _kernel_client(
     manager_class: type, nb: NotebookNode, sockets: str, workdir: str | os.PathLike[str], **options
-) -> tuple[object, object]:
+) -> tuple[Any, Any]:
     """A ``python3`` kernel manager and an nbclient client for ``nb``, run in ``workdir``.
 
     Shared by :func:`execute_notebook` and :func:`run_bounded_async`; ``options`` go to

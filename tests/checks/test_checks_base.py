@@ -111,7 +111,7 @@ def test_require_number():
         require_number(float("inf"), "x")
 
 
-def test_call_learner_keeps_thestub_apart_from_other_errors():
+def test_call_learner_keeps_the_stub_apart_from_other_errors():
     with pytest.raises(base.NotDone, match="not done yet"):
         call_learner(stub)
     with pytest.raises(Hint, match="your function f raised KeyError"):

@@ -181,14 +181,10 @@ def gru_step(
 
     Parameters
     ----------
-    x : numpy.ndarray
-        The input of this step, ``(input_dim,)`` or ``(batch, input_dim)``.
-    h : numpy.ndarray
-        The state before the step, ``(units,)`` or ``(batch, units)``.
+    x, h, activation, recurrent_activation
+        As for :func:`lstm_step` (a GRU has no cell state ``c``).
     kernel, recurrent_kernel, bias : numpy.ndarray
         ``(input_dim, 3·units)``, ``(units, 3·units)`` and ``(2, 3·units)``, as Keras stores them.
-    activation, recurrent_activation : callable, optional
-        The layer's ``activation`` (tanh) and ``recurrent_activation`` (:func:`sigmoid`).
 
     Returns
     -------

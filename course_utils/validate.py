@@ -157,17 +157,14 @@ def fraction(value: object, name: str) -> float:
     ...
     ValueError: train_fraction must be in (0, 1), strictly between 0 and 1, got 1.0
     """
-    if not _is_number(value):
-        raise TypeError(f"{name} must be a number, got {_type_name(value)}")
-    number = float(_scalar(value))  # type: ignore[arg-type]
-    if not 0.0 < number < 1.0:  # NaN too
-        raise ValueError(f"{name} must be in (0, 1), strictly between 0 and 1, got {number}")
-    return number
-
-
-def _is_number(value: object) -> bool:
-    value = _scalar(value)
-    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+    try:
+        return finite_float(
+            value, name, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
+    except ValueError:  # one message for 0, 1, NaN and beyond
+        raise ValueError(
+            f"{name} must be in (0, 1), strictly between 0 and 1, got {value}"
+        ) from None
 
 
 def flag(value: object, name: str) -> bool:

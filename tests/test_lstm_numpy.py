@@ -368,14 +368,16 @@ def test_the_sequences_are_bit_identical_to_their_loops_before_lstm_step(seed):
     rng = np.random.default_rng(seed)
     batch, time, n_in, units = 3, 7, 4, 5
     x = rng.normal(size=(batch, time, n_in)) * 3
-    k, r = rng.normal(size=(n_in, 4 * units)), rng.normal(size=(units, 4 * units))
-    b = rng.normal(size=4 * units)
-    new, old = lstm_numpy.lstm_forward(x, k, r, b), _old_lstm_forward(x, k, r, b)
-    assert all(np.array_equal(a, o) for a, o in zip(new, old, strict=True))
-    k, r = rng.normal(size=(n_in, 3 * units)), rng.normal(size=(units, 3 * units))
-    b = rng.normal(size=(2, 3 * units))
-    new, old = lstm_numpy.gru_forward(x, k, r, b), _old_gru_forward(x, k, r, b)
-    assert all(np.array_equal(a, o) for a, o in zip(new, old, strict=True))
+    cells = [
+        (lstm_numpy.lstm_forward, _old_lstm_forward, 4, (4 * units,)),
+        (lstm_numpy.gru_forward, _old_gru_forward, 3, (2, 3 * units)),
+    ]
+    for forward, before, gates, bias_shape in cells:
+        k = rng.normal(size=(n_in, gates * units))
+        r = rng.normal(size=(units, gates * units))
+        b = rng.normal(size=bias_shape)
+        new, old = forward(x, k, r, b), before(x, k, r, b)
+        assert all(np.array_equal(a, o) for a, o in zip(new, old, strict=True)), forward.__name__
 
 
 def test_one_step_is_the_first_step_of_a_sequence():

@@ -10,9 +10,9 @@ import pytest
 from helpers import tiny_model
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corpus():
-    """The default training text of lesson 06 (the Python docstring corpus)."""
+    """The default training text of lesson 06 (the Python docstring corpus; a str, immutable)."""
     from course_utils.text import load_corpus
 
     return load_corpus()

@@ -24,8 +24,8 @@ endef
 export LAB_OVERRIDES
 # ... and the server's: kernels talk to it over local sockets, not TCP (so no warning that
 # "the kernel is running over TCP without encryption"); nbgrader's server extensions, which its
-# package enables on install (the dev extra has it for tests/test_nbgrader_export.py), are not
-# loaded: they are for a teacher's JupyterHub, and without an nbgrader course they warn "No
+# package enables on install (the dev extra has it for tests/tooling/test_nbgrader_export.py), are
+# not loaded: they are for a teacher's JupyterHub, and without an nbgrader course they warn "No
 # nbgrader_config.py file found" at every start (docs/teaching_with_nbgrader.md).
 LAB_SERVER_CONFIG = $(BIN)/../etc/jupyter/jupyter_server_config.json
 define LAB_SERVER_SETTINGS

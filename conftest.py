@@ -81,7 +81,7 @@ else:
 sys.modules["lstm_course_netguard"].install()
 
 # --- time budgets (seconds on the 2-core CI machine), from COURSE_SPEC.md ---------------------
-from course_utils.nbrun import time_budget as budget_for  # noqa: E402
+from course_utils.tooling.nbrun import time_budget as budget_for  # noqa: E402
 
 _durations: dict[str, float] = defaultdict(float)
 _cells_total: dict[str, int] = defaultdict(int)

@@ -36,7 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests")]
+# the wrong answers come from the checks' tests (tests/checks/test_checks_exNN.py, which import
+# tests/helpers.py)
+sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "tests" / "checks"), str(ROOT / "tests")]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -202,11 +204,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from calibration import all_answers
 
+    from course_utils.grading import load_sets
     from course_utils.runtime import filter_native_stderr
 
     filter_native_stderr()  # TensorFlow's one known-harmless C++ line, as in the lessons' kernels
-
-    from course_utils.checks.runner import load_sets
 
     sets = load_sets(ROOT / "solutions")
     known = {e.number: (s, e) for s in sets.values() for e in s.exercises if e.number != "0.1"}

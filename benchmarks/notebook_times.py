@@ -17,7 +17,7 @@ import platform
 import sys
 from pathlib import Path
 
-from course_utils.nbrun import execute_notebook, read_notebook, time_budget
+from course_utils.tooling.nbrun import execute_notebook, read_notebook, time_budget
 
 ROOT = Path(__file__).resolve().parent.parent
 

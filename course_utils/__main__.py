@@ -1,4 +1,7 @@
-"""``python -m course_utils {doctor,build-exercises,check,execute,export-nbgrader}``."""
+"""``python -m course_utils {doctor,build-exercises,grade,execute,export-nbgrader}``.
+
+``grade`` is also called ``check``: the name the lessons and exercise notebooks print.
+"""
 
 from __future__ import annotations
 
@@ -26,14 +29,14 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _build_exercises(args: argparse.Namespace) -> int:
-    from course_utils.exercises import ExerciseBuildError, build_all
+    from course_utils.tooling.exercises import ExerciseBuildError, build_all
 
     try:
-        report = build_all(args.root, check=args.check)
+        report = build_all(args.root, dry_run=args.dry_run)
     except (ExerciseBuildError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.check:
+    if args.dry_run:
         if report.stale:
             print("Stale exercise notebooks (run `make exercises`):")
             for path in report.stale:
@@ -51,12 +54,12 @@ def _build_exercises(args: argparse.Namespace) -> int:
     return 1 if orphans else 0
 
 
-def _check(args: argparse.Namespace) -> int:
-    from course_utils.checks import runner
+def _grade(args: argparse.Namespace) -> int:
+    from course_utils import grading
 
-    solutions = args.solutions or runner.default_solutions_dir()
+    solutions = args.solutions or grading.default_solutions_dir()
     try:
-        sets = runner.load_sets(solutions)
+        sets = grading.load_sets(solutions)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -68,16 +71,16 @@ def _check(args: argparse.Namespace) -> int:
         if args.set is None:
             print("error: to grade a folder, say which set it holds: --set NN", file=sys.stderr)
             return 2
-        if not runner.find_submissions(target):
+        if not grading.find_submissions(target):
             print(f"error: no .ipynb file under {target}", file=sys.stderr)
             return 2
-        reports = runner.grade_folder(
+        reports = grading.grade_folder(
             target,
             set_id=args.set,
             timeout=args.timeout,
             solutions=solutions,
             jobs=args.jobs,
-            progress=runner._progress_to_stderr,
+            progress=grading.print_progress,
         )
         root = target
         for report in reports:
@@ -92,18 +95,18 @@ def _check(args: argparse.Namespace) -> int:
             return 2
         reports = [
             asyncio.run(
-                runner.grade_notebook_async(
+                grading.grade_notebook_async(
                     target, set_id=args.set, sets=sets, timeout=args.timeout
                 )
             )
         ]
         root = None
         print(reports[0].render())
-    for option, write in (("csv", runner.write_csv), ("json", runner.write_json)):
+    for option, write in (("csv", grading.write_csv), ("json", grading.write_json)):
         if getattr(args, option):
             write(reports, getattr(args, option), root)
     if args.junit:
-        runner.write_junit(reports, args.junit, root)
+        grading.write_junit(reports, args.junit, root)
     if root is None and reports[0].refused:
         return 2
     return 0 if all(r.all_passed for r in reports) else 1
@@ -113,7 +116,7 @@ def _execute(args: argparse.Namespace) -> int:
     from nbclient.exceptions import CellExecutionError
 
     from course_utils.checks.base import FIXED_DRAWS_ENV, SUITE_DRAWS
-    from course_utils.nbrun import store_executed
+    from course_utils.tooling.nbrun import store_executed
 
     # stored notebooks show the checks' fixed draws, the ones the test suite compares against
     os.environ.setdefault(FIXED_DRAWS_ENV, SUITE_DRAWS)
@@ -130,8 +133,8 @@ def _execute(args: argparse.Namespace) -> int:
 
 
 def _export_nbgrader(args: argparse.Namespace) -> int:
-    from course_utils.exercises import ExerciseBuildError
-    from course_utils.nbgrader_export import NbgraderExportError, export_nbgrader
+    from course_utils.tooling.exercises import ExerciseBuildError
+    from course_utils.tooling.nbgrader_export import NbgraderExportError, export_nbgrader
 
     try:
         report = export_nbgrader(
@@ -157,36 +160,42 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("doctor", help="check the installation").set_defaults(run=_doctor)
 
     build = commands.add_parser("build-exercises", help="make exercises/ from solutions/")
-    build.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
+    build.add_argument(
+        "--dry-run",
+        "--check",
+        action="store_true",
+        help="write nothing, only report stale files (exit 1); --check is the same",
+    )
     build.add_argument("--root", type=Path, default=Path("."), help="repository root")
     build.set_defaults(run=_build_exercises)
 
-    check = commands.add_parser(
-        "check",
+    grade = commands.add_parser(
+        "grade",
+        aliases=["check"],
         help="grade an exercise notebook, or every notebook in a folder (--set NN)",
         description="Run a copy of each notebook in a fresh kernel, run every exercise's check "
         "after the learner's cells, and report each exercise. Exit status: 0 if every exercise "
         "of every notebook passed, 1 if not, 2 if a single notebook could not be graded (or on "
         "a usage error).",
     )
-    check.add_argument("notebook", type=Path, help="a notebook, or a folder of submissions")
-    check.add_argument(
+    grade.add_argument("notebook", type=Path, help="a notebook, or a folder of submissions")
+    grade.add_argument(
         "--set", help="the exercise set, e.g. 03 (default: from the notebook's file name)"
     )
-    check.add_argument(
+    grade.add_argument(
         "--timeout",
         type=_positive_seconds,
         default=600,
         help="seconds one notebook may run, all its cells and checks together (default 600)",
     )
-    check.add_argument("--solutions", type=Path, help="the solutions folder the sets are read from")
-    check.add_argument(
+    grade.add_argument("--solutions", type=Path, help="the solutions folder the sets are read from")
+    grade.add_argument(
         "--jobs", type=int, default=None, help="notebooks graded at once (default: the cores)"
     )
-    check.add_argument("--csv", type=Path, help="write one row per notebook to this CSV file")
-    check.add_argument("--json", type=Path, help="write the grades to this JSON file")
-    check.add_argument("--junit", type=Path, help="write JUnit XML (one test per exercise)")
-    check.set_defaults(run=_check)
+    grade.add_argument("--csv", type=Path, help="write one row per notebook to this CSV file")
+    grade.add_argument("--json", type=Path, help="write the grades to this JSON file")
+    grade.add_argument("--junit", type=Path, help="write JUnit XML (one test per exercise)")
+    grade.set_defaults(run=_grade)
 
     execute = commands.add_parser(
         "execute", help="(course developers) execute notebooks and store them executed"

@@ -49,13 +49,15 @@ def persistence_forecast(X: object, horizon: int = 1) -> np.ndarray:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Returns:
+    Returns
+    -------
         float64 array of shape (n, horizon), comparable with ``y`` from ``make_windows``.
 
-    Example:
-        >>> persistence_forecast(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), horizon=2)
-        array([[3., 3.],
-               [6., 6.]])
+    Examples
+    --------
+    >>> persistence_forecast(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), horizon=2)
+    array([[3., 3.],
+           [6., 6.]])
     """
     horizon = _positive_int(horizon, "horizon")
     last = _as_windows(X)[:, -1]
@@ -69,13 +71,15 @@ def seasonal_naive_forecast(X: object, season: int, horizon: int = 1) -> np.ndar
 
     Written with the lesson-03 baselines, for seasonal series such as the CO₂ data of lesson 05.
 
-    Returns:
+    Returns
+    -------
         float64 array of shape (n, horizon).
 
-    Example:
-        >>> X = np.array([[1.0, 2.0, 3.0, 4.0]])
-        >>> seasonal_naive_forecast(X, season=3, horizon=2)
-        array([[2., 3.]])
+    Examples
+    --------
+    >>> X = np.array([[1.0, 2.0, 3.0, 4.0]])
+    >>> seasonal_naive_forecast(X, season=3, horizon=2)
+    array([[2., 3.]])
     """
     season = _positive_int(season, "season")
     horizon = _positive_int(horizon, "horizon")
@@ -98,20 +102,23 @@ class LinearAR:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Args:
-        order: how many past values ``p`` the forecast uses (>= 1).
+    Parameters
+    ----------
+    order
+        how many past values ``p`` the forecast uses (>= 1).
 
     Attributes (after ``fit``):
         coef_: shape (order,), ``coef_[0]`` multiplies the most recent value ``y_{t-1}``.
         intercept_: the constant ``c``.
 
-    Example:
-        >>> t = np.linspace(0, 100, 1000)
-        >>> ar = LinearAR(order=2).fit(np.sin(t))
-        >>> ar.coef_.round(4), round(float(2 * np.cos(t[1])), 4)
-        (array([ 1.99, -1.  ]), 1.99)
-        >>> ar.predict(np.sin(t[:2]).reshape(1, 2, 1)).round(4), round(float(np.sin(t[2])), 4)
-        (array([[0.1989]]), 0.1989)
+    Examples
+    --------
+    >>> t = np.linspace(0, 100, 1000)
+    >>> ar = LinearAR(order=2).fit(np.sin(t))
+    >>> ar.coef_.round(4), round(float(2 * np.cos(t[1])), 4)
+    (array([ 1.99, -1.  ]), 1.99)
+    >>> ar.predict(np.sin(t[:2]).reshape(1, 2, 1)).round(4), round(float(np.sin(t[2])), 4)
+    (array([[0.1989]]), 0.1989)
     """
 
     def __init__(self, order: int) -> None:
@@ -154,20 +161,25 @@ class LinearAR:
     def forecast(self, history: object, steps: int) -> np.ndarray:
         """Recursive multi-step forecast: each prediction is fed back as the newest value.
 
-        Args:
-            history: 1-D past values (at least ``order`` of them), oldest first.
-            steps: how many future values to produce.
+        Parameters
+        ----------
+        history
+            1-D past values (at least ``order`` of them), oldest first.
+        steps
+            how many future values to produce.
 
-        Returns:
+        Returns
+        -------
             float64 array of shape (steps,).
 
         Used in ``notebooks/03_sine_forecasting.ipynb``: on a clean sine an AR(2) stays on the
         truth at every horizon, since it is exact.
 
-        Example:
-            >>> ar = LinearAR(order=1).fit(2.0 ** np.arange(10))  # y_t = 2 y_{t-1}
-            >>> ar.forecast([1.0, 2.0, 4.0], steps=3).round(6)
-            array([ 8., 16., 32.])
+        Examples
+        --------
+        >>> ar = LinearAR(order=1).fit(2.0 ** np.arange(10))  # y_t = 2 y_{t-1}
+        >>> ar.forecast([1.0, 2.0, 4.0], steps=3).round(6)
+        array([ 8., 16., 32.])
         """
         if self.coef_ is None:
             raise ValueError("this LinearAR is not fitted yet: call .fit(series) first")
@@ -213,9 +225,10 @@ def mse(y_true: object, y_pred: object) -> float:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Example:
-        >>> mse([[1.0], [2.0]], [[1.0], [4.0]])
-        2.0
+    Examples
+    --------
+    >>> mse([[1.0], [2.0]], [[1.0], [4.0]])
+    2.0
     """
     a, b = _pair(y_true, y_pred)
     return float(np.mean((a - b) ** 2))
@@ -226,9 +239,10 @@ def mae(y_true: object, y_pred: object) -> float:
 
     Introduced in ``notebooks/03_sine_forecasting.ipynb``.
 
-    Example:
-        >>> mae([1.0, 2.0], [1.5, 1.0])
-        0.75
+    Examples
+    --------
+    >>> mae([1.0, 2.0], [1.5, 1.0])
+    0.75
     """
     a, b = _pair(y_true, y_pred)
     return float(np.mean(np.abs(a - b)))

@@ -19,19 +19,193 @@ Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["gru_forward", "lstm_backward", "lstm_forward", "weights_from_keras"]
+#: A NumPy activation function: an array in, the same shape out.
+Activation = Callable[[np.ndarray], np.ndarray]
+
+__all__ = [
+    "gru_forward",
+    "gru_step",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_step",
+    "sigmoid",
+    "softmax",
+    "weights_from_keras",
+]
 
 #: The entries of the cache returned by ``lstm_forward(..., return_cache=True)``.
 CACHE_KEYS = ("x", "kernel", "recurrent_kernel", "bias", "h0", "c0", "i", "f", "g", "o", "c", "h")
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic function, written with tanh so that large |z| cannot overflow."""
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-z))``, written with tanh so that large |z| cannot
+    overflow.
+
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
     return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """The softmax of ``z`` over its last axis (shifted by the maximum, so it cannot overflow).
+
+    >>> softmax(np.array([0.0, np.log(3.0)]))
+    array([0.25, 0.75])
+    >>> softmax(np.array([1000.0, 1000.0]))
+    array([0.5, 0.5])
+    """
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _lstm_gates(
+    z: np.ndarray, c: np.ndarray, activation: Activation, recurrent_activation: Activation
+) -> tuple[np.ndarray, ...]:
+    """The LSTM cell's equations from one step's pre-activations ``z``; ``(i, f, g, o, c, h)``."""
+    units = z.shape[-1] // 4
+    i = recurrent_activation(z[..., :units])
+    f = recurrent_activation(z[..., units : 2 * units])
+    g = activation(z[..., 2 * units : 3 * units])
+    o = recurrent_activation(z[..., 3 * units :])
+    c = f * c + i * g
+    h = o * activation(c)
+    return i, f, g, o, c, h
+
+
+def _gru_gates(
+    a: np.ndarray,
+    u: np.ndarray,
+    h: np.ndarray,
+    activation: Activation,
+    recurrent_activation: Activation,
+) -> np.ndarray:
+    """The GRU cell's equations from one step's input part ``a`` and recurrent part ``u``."""
+    units = h.shape[-1]
+    z = recurrent_activation(a[..., :units] + u[..., :units])
+    r = recurrent_activation(a[..., units : 2 * units] + u[..., units : 2 * units])
+    candidate = activation(a[..., 2 * units :] + r * u[..., 2 * units :])
+    return z * h + (1.0 - z) * candidate
+
+
+def lstm_step(
+    x: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    *,
+    activation: Activation = np.tanh,
+    recurrent_activation: Activation = sigmoid,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step of an LSTM cell in Keras' layout: the new ``(h, c)``.
+
+    With the gate blocks in Keras' order i, f, c, o::
+
+        z = x @ kernel + h @ recurrent_kernel + bias
+        i = σ(z_i)   f = σ(z_f)   g = tanh(z_c)   o = σ(z_o)
+        c_new = f * c + i * g
+        h_new = o * tanh(c_new)
+
+    :func:`lstm_forward` runs these equations over a sequence, and
+    :class:`course_utils.text.StepModel` one character at a time.
+
+    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        The input of this step, ``(input_dim,)`` or ``(batch, input_dim)``.
+    h, c : numpy.ndarray
+        The hidden and cell state before the step, ``(units,)`` or ``(batch, units)``.
+    kernel, recurrent_kernel, bias : numpy.ndarray
+        ``(input_dim, 4·units)``, ``(units, 4·units)`` and ``(4·units,)``, as Keras stores them.
+    activation, recurrent_activation : callable, optional
+        The layer's ``activation`` (tanh) and ``recurrent_activation`` (:func:`sigmoid`).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(h_new, c_new)``, shaped like ``h`` and ``c``.
+
+    Notes
+    -----
+    The step checks none of its arguments (it is the inner loop of the sampler);
+    :func:`lstm_forward` checks them once for a whole sequence.
+
+    Examples
+    --------
+    With zero weights every gate is σ(0) = 0.5 and the candidate is 0, so the cell state halves:
+
+    >>> k, r, b = np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)
+    >>> h, c = lstm_step(np.ones(3), np.zeros(2), np.array([1.0, -2.0]), k, r, b)
+    >>> c
+    array([ 0.5, -1. ])
+    >>> bool(np.allclose(h, 0.5 * np.tanh(c)))
+    True
+    """
+    z = x @ kernel + h @ recurrent_kernel + bias
+    *_, c, h = _lstm_gates(z, c, activation, recurrent_activation)
+    return h, c
+
+
+def gru_step(
+    x: np.ndarray,
+    h: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    *,
+    activation: Activation = np.tanh,
+    recurrent_activation: Activation = sigmoid,
+) -> np.ndarray:
+    """One step of a GRU cell in Keras' layout (``reset_after=True``): the new ``h``.
+
+    With the gate blocks in Keras' order z, r, h and ``bias = [b_in, b_rec]``::
+
+        a = x @ kernel + b_in             u = h @ recurrent_kernel + b_rec
+        z = σ(a_z + u_z)    r = σ(a_r + u_r)
+        ĥ = tanh(a_h + r * u_h)           (the reset gate acts *after* the matrix product)
+        h_new = z * h + (1 - z) * ĥ
+
+    :func:`gru_forward` runs these equations over a sequence, and
+    :class:`course_utils.text.StepModel` one character at a time.
+
+    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
+
+    Parameters
+    ----------
+    x, h, activation, recurrent_activation
+        As for :func:`lstm_step` (a GRU has no cell state ``c``).
+    kernel, recurrent_kernel, bias : numpy.ndarray
+        ``(input_dim, 3·units)``, ``(units, 3·units)`` and ``(2, 3·units)``, as Keras stores them.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``h_new``, shaped like ``h``.
+
+    Notes
+    -----
+    The step checks none of its arguments; :func:`gru_forward` checks them once for a sequence.
+
+    Examples
+    --------
+    With zero weights the update gate is 0.5 and the candidate 0, so the state halves:
+
+    >>> k, r, b = np.zeros((3, 6)), np.zeros((2, 6)), np.zeros((2, 6))
+    >>> gru_step(np.ones(3), np.array([1.0, -2.0]), k, r, b)
+    array([ 0.5, -1. ])
+    """
+    a = x @ kernel + bias[0]
+    u = h @ recurrent_kernel + bias[1]
+    return _gru_gates(a, u, h, activation, recurrent_activation)
 
 
 def _as_float_array(value: Any, name: str, ndim: int | None = None) -> np.ndarray:
@@ -118,35 +292,44 @@ def lstm_forward(
         c_t = f * c_{t-1} + i * g
         h_t = o * tanh(c_t)
 
-    Args:
-        x: inputs of shape (batch, time, input_dim).
-        kernel: (input_dim, 4·units); recurrent_kernel: (units, 4·units); bias: (4·units,).
-        h0, c0: initial hidden and cell state, (batch, units); zeros when ``None``.
-        return_cache: also return a dict with everything :func:`lstm_backward` needs, including
-            the gate activations ``"i", "f", "g", "o"`` and the states ``"c", "h"``, each of
-            shape (batch, time, units).
+    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
-    Returns:
+    Parameters
+    ----------
+    x
+        inputs of shape (batch, time, input_dim).
+    kernel, recurrent_kernel, bias
+        (input_dim, 4·units), (units, 4·units) and (4·units,), as Keras stores them.
+    h0, c0
+        initial hidden and cell state, (batch, units); zeros when ``None``.
+    return_cache
+        also return a dict with everything :func:`lstm_backward` needs, including
+        the gate activations ``"i", "f", "g", "o"`` and the states ``"c", "h"``, each of
+        shape (batch, time, units).
+
+    Returns
+    -------
         ``(h_seq, h_last, c_last)`` (float64) with ``h_seq`` (batch, time, units) and the final
         states (batch, units) — what ``LSTM(return_sequences=True, return_state=True)`` returns —
         followed by the cache when ``return_cache=True``.
 
-    Raises:
-        ValueError: a wrong rank, mismatched shapes (e.g. units that do not agree between
-            the weights), an empty array, a non-numeric dtype, or NaN/inf in any input.
+    Raises
+    ------
+    ValueError
+        a wrong rank, mismatched shapes (e.g. units that do not agree between
+        the weights), an empty array, a non-numeric dtype, or NaN/inf in any input.
 
-    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> x = rng.normal(size=(2, 5, 3))             # batch 2, 5 steps, 3 features
-        >>> kernel = rng.normal(size=(3, 4 * 4))       # 4 units
-        >>> recurrent = rng.normal(size=(4, 4 * 4))
-        >>> h_seq, h_last, c_last = lstm_forward(x, kernel, recurrent, np.zeros(16))
-        >>> h_seq.shape, h_last.shape, c_last.shape
-        ((2, 5, 4), (2, 4), (2, 4))
-        >>> bool(np.array_equal(h_seq[:, -1], h_last))
-        True
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2, 5, 3))             # batch 2, 5 steps, 3 features
+    >>> kernel = rng.normal(size=(3, 4 * 4))       # 4 units
+    >>> recurrent = rng.normal(size=(4, 4 * 4))
+    >>> h_seq, h_last, c_last = lstm_forward(x, kernel, recurrent, np.zeros(16))
+    >>> h_seq.shape, h_last.shape, c_last.shape
+    ((2, 5, 4), (2, 4), (2, 4))
+    >>> bool(np.array_equal(h_seq[:, -1], h_last))
+    True
     """
     x = _as_float_array(x, "x", ndim=3)
     kernel, recurrent_kernel, bias, units = _check_weights(
@@ -161,13 +344,9 @@ def lstm_forward(
     x_proj = x @ kernel + bias  # (batch, time, 4·units)
     gates = {name: np.empty((batch, time, units)) for name in ("i", "f", "g", "o", "c", "h")}
     for t in range(time):
+        # lstm_step's equations; the input part of z was computed above for every step at once
         z = x_proj[:, t] + h @ recurrent_kernel
-        i = _sigmoid(z[:, :units])
-        f = _sigmoid(z[:, units : 2 * units])
-        g = np.tanh(z[:, 2 * units : 3 * units])
-        o = _sigmoid(z[:, 3 * units :])
-        c = f * c + i * g
-        h = o * np.tanh(c)
+        i, f, g, o, c, h = _lstm_gates(z, c, np.tanh, sigmoid)
         for name, value in zip("ifgoch", (i, f, g, o, c, h), strict=True):
             gates[name][:, t] = value
 
@@ -301,28 +480,36 @@ def gru_forward(
         ĥ = tanh(a_h + r * u_h)            (the reset gate acts *after* the matrix product)
         h_t = z * h_{t-1} + (1 - z) * ĥ
 
-    Args:
-        x: inputs of shape (batch, time, input_dim).
-        kernel: (input_dim, 3·units); recurrent_kernel: (units, 3·units); bias: (2, 3·units).
-        h0: initial state (batch, units); zeros when ``None``.
+    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
-    Returns:
+    Parameters
+    ----------
+    x
+        inputs of shape (batch, time, input_dim).
+    kernel, recurrent_kernel, bias
+        (input_dim, 3·units), (units, 3·units) and (2, 3·units), as Keras stores them.
+    h0
+        initial state (batch, units); zeros when ``None``.
+
+    Returns
+    -------
         ``(h_seq, h_last)`` (float64), shapes (batch, time, units) and (batch, units) — what
         ``GRU(return_sequences=True, return_state=True)`` returns.
 
-    Raises:
-        ValueError: a wrong rank, mismatched shapes, an empty array, a non-numeric dtype, or
-            NaN/inf in any input.
+    Raises
+    ------
+    ValueError
+        a wrong rank, mismatched shapes, an empty array, a non-numeric dtype, or
+        NaN/inf in any input.
 
-    Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
-
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> x = rng.normal(size=(2, 5, 3))
-        >>> h_seq, h_last = gru_forward(x, rng.normal(size=(3, 6)), rng.normal(size=(2, 6)),
-        ...                             np.zeros((2, 6)))
-        >>> h_seq.shape, h_last.shape
-        ((2, 5, 2), (2, 2))
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2, 5, 3))
+    >>> h_seq, h_last = gru_forward(x, rng.normal(size=(3, 6)), rng.normal(size=(2, 6)),
+    ...                             np.zeros((2, 6)))
+    >>> h_seq.shape, h_last.shape
+    ((2, 5, 2), (2, 2))
     """
     x = _as_float_array(x, "x", ndim=3)
     kernel, recurrent_kernel, bias, units = _check_weights(
@@ -334,37 +521,39 @@ def gru_forward(
     x_proj = x @ kernel + bias[0]  # (batch, time, 3·units)
     h_seq = np.empty((batch, time, units))
     for t in range(time):
-        a = x_proj[:, t]
+        # gru_step's equations; the input part a was computed above for every step at once
         u = h @ recurrent_kernel + bias[1]
-        z = _sigmoid(a[:, :units] + u[:, :units])
-        r = _sigmoid(a[:, units : 2 * units] + u[:, units : 2 * units])
-        candidate = np.tanh(a[:, 2 * units :] + r * u[:, 2 * units :])
-        h = z * h + (1.0 - z) * candidate
+        h = _gru_gates(x_proj[:, t], u, h, np.tanh, sigmoid)
         h_seq[:, t] = h
     return h_seq, h
 
 
-def weights_from_keras(layer: Any) -> dict[str, np.ndarray]:
+def weights_from_keras(layer: Any, *, any_activations: bool = False) -> dict[str, np.ndarray]:
     """The weights of a built ``keras.layers.LSTM`` or ``GRU`` (or its cell) as float64 arrays.
 
     The result has the keys ``kernel``, ``recurrent_kernel`` and ``bias``, so it can be passed
     on as keyword arguments: ``lstm_forward(x, **weights_from_keras(lstm_layer))``. A layer
-    built with ``use_bias=False`` gets a zero bias of the right shape.
-
-    Raises:
-        TypeError: ``layer`` is not a Keras LSTM/GRU layer or cell.
-        ValueError: the layer is not built yet, uses other activations than tanh and sigmoid
-            (the NumPy cells implement only those), or is a GRU with ``reset_after=False``.
+    built with ``use_bias=False`` gets a zero bias of the right shape. ``any_activations=True``
+    accepts other activations than tanh and sigmoid, for a caller that applies the layer's own
+    (:class:`course_utils.text.StepModel` does).
 
     Introduced in ``notebooks/01_lstm_gate_equations.ipynb``.
 
-    Example::
+    Raises
+    ------
+    TypeError
+        ``layer`` is not a Keras LSTM/GRU layer or cell.
+    ValueError
+        the layer is not built yet, uses other activations than tanh and sigmoid
+        (the NumPy cells implement only those), or is a GRU with ``reset_after=False``.
 
-        >>> import keras
-        >>> layer = keras.layers.LSTM(4)
-        >>> layer.build((None, None, 3))
-        >>> {name: w.shape for name, w in weights_from_keras(layer).items()}
-        {'kernel': (3, 16), 'recurrent_kernel': (4, 16), 'bias': (16,)}
+    Examples
+    --------
+    >>> import keras
+    >>> layer = keras.layers.LSTM(4)
+    >>> layer.build((None, None, 3))
+    >>> {name: w.shape for name, w in weights_from_keras(layer).items()}
+    {'kernel': (3, 16), 'recurrent_kernel': (4, 16), 'bias': (16,)}
     """
     import keras
 
@@ -392,7 +581,8 @@ def weights_from_keras(layer: Any) -> dict[str, np.ndarray]:
             "layer.build((None, None, input_dim))"
         )
     config = cell.get_config()
-    if config["activation"] != "tanh" or config["recurrent_activation"] != "sigmoid":
+    default = config["activation"] == "tanh" and config["recurrent_activation"] == "sigmoid"
+    if not (default or any_activations):
         raise ValueError(
             f"layer {layer.name!r} uses activation={config['activation']!r} and "
             f"recurrent_activation={config['recurrent_activation']!r}; the NumPy cells "
@@ -400,8 +590,8 @@ def weights_from_keras(layer: Any) -> dict[str, np.ndarray]:
         )
     if kind == "GRU" and not cell.reset_after:
         raise ValueError(
-            f"layer {layer.name!r} has reset_after=False; gru_forward implements Keras' default "
-            "reset_after=True"
+            f"layer {layer.name!r} has reset_after=False; the NumPy GRU (gru_step, gru_forward) "
+            "implements Keras' default reset_after=True"
         )
     kernel = np.array(cell.kernel.numpy(), dtype=np.float64)
     recurrent_kernel = np.array(cell.recurrent_kernel.numpy(), dtype=np.float64)

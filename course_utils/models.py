@@ -38,23 +38,34 @@ def build_regressor(
     back at each step); ``norm`` puts a normalisation layer between stacked recurrent layers.
     Layers are named (``<cell>_1``, ``dense``...) so summaries are stable across re-runs.
 
-    Args:
-        window, features: the input shape of one sample.
-        units: cells per recurrent layer; layers: how many stacked layers (>= 1).
-        cell: ``"lstm"`` or ``"gru"``.
-        dropout: rate of the ``Dropout`` layer after each recurrent layer, in [0, 1).
-        recurrent_dropout: the recurrent layers' ``recurrent_dropout``, in [0, 1) (lesson 04).
-        norm: ``None``, ``"layer"`` (``LayerNormalization``) or ``"batch"``
-            (``BatchNormalization``) after every recurrent layer but the last; needs
-            ``layers >= 2`` (lesson 04).
-        bidirectional: wrap each recurrent layer in ``keras.layers.Bidirectional``.
-        horizon: outputs of the final ``Dense`` layer.
-        learning_rate: Adam's step size.
+    Parameters
+    ----------
+    window, features
+        the input shape of one sample.
+    units
+        cells per recurrent layer; layers: how many stacked layers (>= 1).
+    cell
+        ``"lstm"`` or ``"gru"``.
+    dropout
+        rate of the ``Dropout`` layer after each recurrent layer, in [0, 1).
+    recurrent_dropout
+        the recurrent layers' ``recurrent_dropout``, in [0, 1) (lesson 04).
+    norm
+        ``None``, ``"layer"`` (``LayerNormalization``) or ``"batch"``
+        (``BatchNormalization``) after every recurrent layer but the last; needs
+        ``layers >= 2`` (lesson 04).
+    bidirectional
+        wrap each recurrent layer in ``keras.layers.Bidirectional``.
+    horizon
+        outputs of the final ``Dense`` layer.
+    learning_rate
+        Adam's step size.
 
-    Example:
-        >>> model = build_regressor(window=10, units=8)
-        >>> model.count_params()
-        329
+    Examples
+    --------
+    >>> model = build_regressor(window=10, units=8)
+    >>> model.count_params()
+    329
     """
     import keras
 
@@ -74,8 +85,7 @@ def build_regressor(
         raise ValueError(
             f"norm goes between stacked recurrent layers: it needs layers >= 2, got {layers}"
         )
-    if not isinstance(bidirectional, bool):
-        raise TypeError(f"bidirectional must be True or False, got {type(bidirectional).__name__}")
+    bidirectional = validate.flag(bidirectional, "bidirectional")
     learning_rate = validate.finite_float(
         learning_rate, "learning_rate", low=0.0, low_inclusive=False
     )

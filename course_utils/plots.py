@@ -34,15 +34,18 @@ def plot_learning_curves(
 ) -> Axes:
     """Training (solid) and validation (dashed) curves of one metric for one or several runs.
 
-    Args:
-        histories: a ``History`` / dict, or a mapping ``{label: History}`` to compare runs.
-        metric: the metric to draw; ``val_<metric>`` is drawn too when present.
+    Parameters
+    ----------
+    histories
+        a ``History`` / dict, or a mapping ``{label: History}`` to compare runs.
+    metric
+        the metric to draw; ``val_<metric>`` is drawn too when present.
 
-    Example::
-
-        >>> ax = plot_learning_curves({"loss": [1.0, 0.5, 0.2], "val_loss": [1.1, 0.7, 0.4]})
-        >>> [line.get_label() for line in ax.get_lines()]
-        ['train', 'validation']
+    Examples
+    --------
+    >>> ax = plot_learning_curves({"loss": [1.0, 0.5, 0.2], "val_loss": [1.1, 0.7, 0.4]})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['train', 'validation']
     """
     if (
         isinstance(histories, Mapping)
@@ -89,11 +92,11 @@ def plot_forecast(
 ) -> Axes:
     """The true series (black) and one line per model's forecast on the same points.
 
-    Example::
-
-        >>> ax = plot_forecast([1.0, 2.0, 3.0], {"persistence": [1.0, 1.0, 2.0]})
-        >>> [line.get_label() for line in ax.get_lines()]
-        ['truth', 'persistence']
+    Examples
+    --------
+    >>> ax = plot_forecast([1.0, 2.0, 3.0], {"persistence": [1.0, 1.0, 2.0]})
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['truth', 'persistence']
     """
     truth = np.asarray(truth, dtype=float).reshape(-1)
     x = np.arange(truth.size) if x is None else np.asarray(x).reshape(-1)
@@ -126,25 +129,33 @@ def plot_gradient_norms(
 
     Introduced in ``notebooks/02_vanishing_gradients.ipynb``.
 
-    Args:
-        norms: ``{label: curve}``; each curve is a 1-D array indexed by time step ``t`` (the
-            order of the model's input), so lag ``length - 1 - t`` is drawn on the x axis.
-        ax: the axes to draw on (a new figure if ``None``).
-        title: the axes title.
-        linestyle: line style of every curve, e.g. ``"--"`` to overlay a second set.
+    Parameters
+    ----------
+    norms
+        ``{label: curve}``; each curve is a 1-D array indexed by time step ``t`` (the
+        order of the model's input), so lag ``length - 1 - t`` is drawn on the x axis.
+    ax
+        the axes to draw on (a new figure if ``None``).
+    title
+        the axes title.
+    linestyle
+        line style of every curve, e.g. ``"--"`` to overlay a second set.
 
-    Raises:
-        TypeError: ``norms`` is not a mapping of label to curve.
-        ValueError: ``norms`` is empty, or a curve is not 1-D, has non-positive or
-            non-finite values.
+    Raises
+    ------
+    TypeError
+        ``norms`` is not a mapping of label to curve.
+    ValueError
+        ``norms`` is empty, or a curve is not 1-D, has non-positive or
+        non-finite values.
 
-    Example::
-
-        >>> ax = plot_gradient_norms({"RNN": [1e-6, 1e-3, 1.0]})
-        >>> ax.get_lines()[0].get_xdata().tolist()
-        [2, 1, 0]
-        >>> ax.get_yscale()
-        'log'
+    Examples
+    --------
+    >>> ax = plot_gradient_norms({"RNN": [1e-6, 1e-3, 1.0]})
+    >>> ax.get_lines()[0].get_xdata().tolist()
+    [2, 1, 0]
+    >>> ax.get_yscale()
+    'log'
     """
     if not isinstance(norms, Mapping):
         raise TypeError(f"norms must be a dict {{label: curve}}, got {type(norms).__name__}")
@@ -189,21 +200,28 @@ def plot_attention(
 
     Introduced in ``notebooks/07_attention.ipynb``.
 
-    Args:
-        weights: array (n, steps) of weights, each row over the time steps.
-        lengths: n true lengths, each in 1..steps (steps from ``length`` on are padding).
-        relevant: n step indices (each < its length) to outline, or ``None``.
-        tokens: optional (n, steps) token ids written into the cells (for short sequences).
+    Parameters
+    ----------
+    weights
+        array (n, steps) of weights, each row over the time steps.
+    lengths
+        n true lengths, each in 1..steps (steps from ``length`` on are padding).
+    relevant
+        n step indices (each < its length) to outline, or ``None``.
+    tokens
+        optional (n, steps) token ids written into the cells (for short sequences).
 
-    Raises:
-        ValueError: ``weights`` is not 2-D or empty, holds negative or non-finite values, or
-            ``lengths`` / ``relevant`` / ``tokens`` do not match its shape or range.
+    Raises
+    ------
+    ValueError
+        ``weights`` is not 2-D or empty, holds negative or non-finite values, or
+        ``lengths`` / ``relevant`` / ``tokens`` do not match its shape or range.
 
-    Example::
-
-        >>> ax = plot_attention([[0.1, 0.9, 0.0], [0.5, 0.5, 0.0]], [2, 3], relevant=[1, 0])
-        >>> len(ax.patches)  # one red outline per sequence
-        2
+    Examples
+    --------
+    >>> ax = plot_attention([[0.1, 0.9, 0.0], [0.5, 0.5, 0.0]], [2, 3], relevant=[1, 0])
+    >>> len(ax.patches)  # one red outline per sequence
+    2
     """
     values = np.asarray(weights, dtype=float)
     if values.ndim != 2 or values.size == 0:

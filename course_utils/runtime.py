@@ -131,14 +131,6 @@ def _configure_matplotlib() -> None:
     )
 
 
-def _validate_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
-    return seed
-
-
 def keras_major_problem(version: str) -> str | None:
     """Return a problem description if ``version`` is not a Keras 3 release, else ``None``.
 
@@ -183,17 +175,22 @@ def start(seed: int = 42) -> None:
        makes TensorFlow 2.21 print (:data:`KNOWN_NATIVE_NOISE`);
     5. prints versions and devices on one line.
 
-    Example::
+    Examples
+    --------
+    >>> import course_utils as cu
+    >>> cu.start(seed=42)  # doctest: +SKIP
+    lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · NumPy 2.4.6 · ...
 
-        >>> import course_utils as cu
-        >>> cu.start(seed=42)  # doctest: +SKIP
-        lstm-course · Python 3.11.7 · TensorFlow 2.21.0 · Keras 3.15.1 · NumPy 2.4.6 · ...
-
-    Raises:
-        TypeError: ``seed`` is not an int.
-        ValueError: ``seed`` is negative or does not fit in 32 bits.
+    Raises
+    ------
+    TypeError
+        ``seed`` is not an int.
+    ValueError
+        ``seed`` is negative or does not fit in 32 bits.
     """
-    seed = _validate_seed(seed)
+    from course_utils import validate  # here: importing course_utils stays free of NumPy
+
+    seed = validate.seed(seed, below_2_32=True)
     late = _configure_environment()
     if late:
         warnings.warn(
@@ -256,12 +253,12 @@ def doctor(verbose: bool = True) -> list[str]:
     is 3 and its backend is TensorFlow, and reports NumPy, the devices and the threads.
     Also available as ``python -m course_utils doctor`` (exit status 1 if problems).
 
-    Example::
-
-        >>> import course_utils as cu
-        >>> problems = cu.doctor(verbose=False)
-        >>> problems
-        []
+    Examples
+    --------
+    >>> import course_utils as cu
+    >>> problems = cu.doctor(verbose=False)
+    >>> problems
+    []
     """
     problems: list[str] = []
     report: list[tuple[str, str]] = []

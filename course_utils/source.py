@@ -18,8 +18,10 @@ def source_of(obj: Any) -> str:
     >>> source_of(keras_major_problem).splitlines()[0]
     'def keras_major_problem(version: str) -> str | None:'
 
-    Raises:
-        TypeError: ``obj`` has no Python source (a built-in, a number, a string, ...).
+    Raises
+    ------
+    TypeError
+        ``obj`` has no Python source (a built-in, a number, a string, ...).
     """
     try:
         return inspect.getsource(obj)
@@ -29,20 +31,37 @@ def source_of(obj: Any) -> str:
         ) from exc
 
 
+def source_file(obj: Any) -> str:
+    """The file ``obj`` is defined in, as :func:`show_source` names it (from ``course_utils/``).
+
+    >>> from course_utils.text import StepModel
+    >>> source_file(StepModel)
+    'course_utils/text/step_model.py'
+    """
+    module = inspect.getmodule(obj)
+    file = getattr(module, "__file__", None)
+    if not file:
+        return ""
+    parts = Path(file).parts
+    if "course_utils" not in parts:
+        return Path(file).name
+    start = len(parts) - 1 - parts[::-1].index("course_utils")  # the package's own folder
+    return "/".join(parts[start:])
+
+
 def show_source(obj: Any) -> None:
     """Display the source of ``obj`` as a highlighted code block, with the file it lives in.
 
-    Example::
+    Outside Jupyter it prints the file and the code:
 
-        >>> import course_utils as cu
-        >>> cu.show_source(cu.runtime.keras_major_problem)  # doctest: +SKIP
+    >>> import course_utils as cu
+    >>> cu.show_source(cu.runtime.keras_major_problem)  # doctest: +ELLIPSIS
+    # course_utils/runtime.py
+    def keras_major_problem(version: str) -> str | None:
+    ...
     """
     code = source_of(obj)
-    module = inspect.getmodule(obj)
-    where = ""
-    if module is not None and getattr(module, "__file__", None):
-        parts = Path(module.__file__).parts
-        where = "/".join(parts[-2:]) if "course_utils" in parts else Path(module.__file__).name
+    where = source_file(obj)
     try:
         from IPython import get_ipython
         from IPython.display import Markdown, display

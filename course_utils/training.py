@@ -11,6 +11,8 @@ from typing import Any
 
 import keras
 
+from course_utils import validate
+
 
 class ProgressCallback(keras.callbacks.Callback):
     """Print one short line every few epochs and a summary at the end (use with ``verbose=0``).
@@ -18,31 +20,34 @@ class ProgressCallback(keras.callbacks.Callback):
     About ten lines for any run length, so stored notebooks stay short; each line shows the
     epoch, the logged metrics and the seconds since training started.
 
-    Args:
-        every: print every ``every`` epochs; by default about ten lines per run.
-        digits: significant digits of the metrics.
+    Parameters
+    ----------
+    every
+        print every ``every`` epochs; by default about ten lines per run.
+    digits
+        significant digits of the metrics.
 
-    Example::
-
-        >>> import numpy as np, keras
-        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
-        >>> model.compile(optimizer="adam", loss="mse")
-        >>> x = np.zeros((8, 3), "float32"); y = np.zeros((8, 1), "float32")
-        >>> progress = ProgressCallback()
-        >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[progress])  # doctest: +ELLIPSIS
-        epoch 1/2 · loss 0 · ... s
-        epoch 2/2 · loss 0 · ... s
-        trained 2 epochs in ... s · final loss 0
+    Examples
+    --------
+    >>> import numpy as np, keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> x = np.zeros((8, 3), "float32"); y = np.zeros((8, 1), "float32")
+    >>> progress = ProgressCallback()
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[progress])  # doctest: +ELLIPSIS
+    epoch 1/2 · loss 0 · ... s
+    epoch 2/2 · loss 0 · ... s
+    trained 2 epochs in ... s · final loss 0
     """
 
     def __init__(self, every: int | None = None, digits: int = 3) -> None:
         super().__init__()
-        if every is not None and (isinstance(every, bool) or not isinstance(every, int)):
-            raise TypeError(f"every must be an int or None, got {type(every).__name__}")
-        if every is not None and every < 1:
-            raise ValueError(f"every must be >= 1, got {every}")
-        if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 10:
-            raise ValueError(f"digits must be an int in 1..10, got {digits!r}")
+        if every is not None:
+            every = validate.positive_int(every, "every")
+        try:
+            digits = validate.integer(digits, "digits", low=1, high=11)
+        except TypeError:  # a ValueError, as it always was
+            raise ValueError(f"digits must be an int in 1..10, got {digits!r}") from None
         self.every = every
         self.digits = digits
         self._started = 0.0

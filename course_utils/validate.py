@@ -43,12 +43,10 @@ def positive_int(value: object, name: str, minimum: int = 1) -> int:
     ...
     TypeError: window must be an int, got float
     """
-    value = _scalar(value)
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {_type_name(value)}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+    number = integer(value, name)
+    if number < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {number}")
+    return number
 
 
 def finite_float(
@@ -103,8 +101,9 @@ def rate(value: object, name: str) -> float:
     return finite_float(value, name, low=0.0, high=1.0, high_inclusive=False)
 
 
-def seed(value: object, name: str = "seed") -> int:
-    """A seed for ``np.random.default_rng``: an int >= 0.
+def seed(value: object, name: str = "seed", *, below_2_32: bool = False) -> int:
+    """A seed for ``np.random.default_rng``: an int >= 0 (below 2**32 with ``below_2_32``,
+    what ``keras.utils.set_random_seed`` accepts).
 
     >>> seed(np.int32(3))
     3
@@ -112,8 +111,75 @@ def seed(value: object, name: str = "seed") -> int:
     Traceback (most recent call last):
     ...
     ValueError: seed must be >= 0, got -1
+    >>> seed(2**32, below_2_32=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be in [0, 2**32), got 4294967296
     """
-    return positive_int(value, name, minimum=0)
+    if not below_2_32:
+        return positive_int(value, name, minimum=0)
+    number = integer(value, name)
+    if not 0 <= number < 2**32:
+        raise ValueError(f"{name} must be in [0, 2**32), got {number}")
+    return number
+
+
+def integer(value: object, name: str, *, low: int | None = None, high: int | None = None) -> int:
+    """``value`` as an ``int``; with ``low`` and ``high``, one of ``low .. high - 1``.
+
+    >>> integer(np.int64(2), "column", low=0, high=3)
+    2
+    >>> integer(3, "column", low=0, high=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: column must be in 0..2, got 3
+    >>> integer(True, "column")
+    Traceback (most recent call last):
+    ...
+    TypeError: column must be an int, got bool
+    """
+    value = _scalar(value)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int, got {_type_name(value)}")
+    number = int(value)
+    if low is not None and high is not None and not low <= number < high:
+        raise ValueError(f"{name} must be in {low}..{high - 1}, got {number}")
+    return number
+
+
+def fraction(value: object, name: str) -> float:
+    """A number strictly between 0 and 1, such as the share of samples that train.
+
+    >>> fraction(0.8, "train_fraction")
+    0.8
+    >>> fraction(1.0, "train_fraction")
+    Traceback (most recent call last):
+    ...
+    ValueError: train_fraction must be in (0, 1), strictly between 0 and 1, got 1.0
+    """
+    try:
+        return finite_float(
+            value, name, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+        )
+    except ValueError:  # one message for 0, 1, NaN and beyond
+        raise ValueError(
+            f"{name} must be in (0, 1), strictly between 0 and 1, got {value}"
+        ) from None
+
+
+def flag(value: object, name: str) -> bool:
+    """``True`` or ``False`` (not 0 or 1, not a string).
+
+    >>> flag(False, "fill_gaps")
+    False
+    >>> flag("yes", "fill_gaps")
+    Traceback (most recent call last):
+    ...
+    TypeError: fill_gaps must be True or False, got str
+    """
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {_type_name(value)}")
+    return value
 
 
 def as_generator(rng: object, name: str = "rng") -> np.random.Generator:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import check_calibration as cc  # noqa: E402
 from calibration import all_answers  # noqa: E402
 
-from course_utils.checks.runner import load_sets  # noqa: E402
+from course_utils.grading import load_sets  # noqa: E402
 
 EXERCISES = sorted(
     e.number

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.nbrun import execute_notebook, read_notebook
+from course_utils.tooling.nbrun import execute_notebook, read_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISE_NOTEBOOKS = sorted((ROOT / "exercises").glob("*_exercises.ipynb"))

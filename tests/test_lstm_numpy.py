@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from course_utils import lstm_numpy
 from course_utils.lstm_numpy import gru_forward, lstm_backward, lstm_forward, weights_from_keras
 
 # (batch, time, input_dim, units): units 1 and many, time 1 and many, batch 1 and many.
@@ -318,3 +319,84 @@ def test_lstm_backward_bad_inputs():
         lstm_backward(good, cache, dh_last=np.ones((3, 5)))
     with pytest.raises(ValueError, match="dc_last contains NaN"):
         lstm_backward(good, cache, dc_last=_with_nan((2, 5)))
+
+
+# --- one cell: lstm_step / gru_step, and the sequences built on the same equations ------------
+
+
+def _old_sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _old_lstm_forward(x, kernel, recurrent_kernel, bias):
+    """lstm_forward's loop as it was written before lstm_step existed (the reference)."""
+    units = recurrent_kernel.shape[0]
+    h = np.zeros((x.shape[0], units))
+    c = np.zeros((x.shape[0], units))
+    x_proj = x @ kernel + bias
+    out = []
+    for t in range(x.shape[1]):
+        z = x_proj[:, t] + h @ recurrent_kernel
+        i = _old_sigmoid(z[:, :units])
+        f = _old_sigmoid(z[:, units : 2 * units])
+        g = np.tanh(z[:, 2 * units : 3 * units])
+        o = _old_sigmoid(z[:, 3 * units :])
+        c = f * c + i * g
+        h = o * np.tanh(c)
+        out.append(h)
+    return np.stack(out, axis=1), h, c
+
+
+def _old_gru_forward(x, kernel, recurrent_kernel, bias):
+    units = recurrent_kernel.shape[0]
+    h = np.zeros((x.shape[0], units))
+    x_proj = x @ kernel + bias[0]
+    out = []
+    for t in range(x.shape[1]):
+        a = x_proj[:, t]
+        u = h @ recurrent_kernel + bias[1]
+        z = _old_sigmoid(a[:, :units] + u[:, :units])
+        r = _old_sigmoid(a[:, units : 2 * units] + u[:, units : 2 * units])
+        candidate = np.tanh(a[:, 2 * units :] + r * u[:, 2 * units :])
+        h = z * h + (1.0 - z) * candidate
+        out.append(h)
+    return np.stack(out, axis=1), h
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_sequences_are_bit_identical_to_their_loops_before_lstm_step(seed):
+    rng = np.random.default_rng(seed)
+    batch, time, n_in, units = 3, 7, 4, 5
+    x = rng.normal(size=(batch, time, n_in)) * 3
+    cells = [
+        (lstm_numpy.lstm_forward, _old_lstm_forward, 4, (4 * units,)),
+        (lstm_numpy.gru_forward, _old_gru_forward, 3, (2, 3 * units)),
+    ]
+    for forward, before, gates, bias_shape in cells:
+        k = rng.normal(size=(n_in, gates * units))
+        r = rng.normal(size=(units, gates * units))
+        b = rng.normal(size=bias_shape)
+        new, old = forward(x, k, r, b), before(x, k, r, b)
+        assert all(np.array_equal(a, o) for a, o in zip(new, old, strict=True)), forward.__name__
+
+
+def test_one_step_is_the_first_step_of_a_sequence():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 1, 3))
+    k, r, b = rng.normal(size=(3, 16)), rng.normal(size=(4, 16)), rng.normal(size=16)
+    h, c = lstm_numpy.lstm_step(x[:, 0], np.zeros((2, 4)), np.zeros((2, 4)), k, r, b)
+    _, h_last, c_last = lstm_numpy.lstm_forward(x, k, r, b)
+    np.testing.assert_allclose(h, h_last, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(c, c_last, rtol=0, atol=1e-12)
+    k, r, b = rng.normal(size=(3, 12)), rng.normal(size=(4, 12)), rng.normal(size=(2, 12))
+    h = lstm_numpy.gru_step(x[:, 0], np.zeros((2, 4)), k, r, b)
+    np.testing.assert_allclose(h, lstm_numpy.gru_forward(x, k, r, b)[1], rtol=0, atol=1e-12)
+
+
+def test_softmax_is_bit_identical_to_the_one_it_replaced():
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        z = rng.normal(size=rng.integers(2, 50)) * 10
+        e = np.exp(z - z.max())
+        assert np.array_equal(lstm_numpy.softmax(z), e / e.sum())
+    assert np.array_equal(lstm_numpy.sigmoid(z), _old_sigmoid(z))

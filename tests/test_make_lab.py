@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LESSON_00 = "notebooks/00_setup_and_tour.ipynb"
 NOTIFICATION = "@jupyterlab/apputils-extension:notification"
 EXTENSION_MANAGER = "@jupyterlab/extensionmanager-extension:plugin"
-# nbgrader (in the dev extra, for tests/test_nbgrader_export.py) enables these on install; the
-# course's JupyterLab loads none of them (they need a teacher's nbgrader course).
+# nbgrader (in the dev extra, for tests/tooling/test_nbgrader_export.py) enables these on install;
+# the course's JupyterLab loads none of them (they need a teacher's nbgrader course).
 NBGRADER_SERVER_EXTENSIONS = {
     f"nbgrader.server_extensions.{name}"
     for name in ("assignment_list", "course_list", "formgrader", "validate_assignment")

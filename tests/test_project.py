@@ -181,10 +181,51 @@ def test_docstring_examples_run(name):
     assert result.failed == 0, f"{result.failed} docstring example(s) of {name} failed (above)"
 
 
-def test_public_functions_have_docstrings_with_examples():
-    """Every public function or class of course_utils has a docstring with a short example."""
+#: The tooling: what runs, builds and grades notebooks. Its functions need a docstring, not an
+#: example (they start kernels and write folders; tests/grading and tests/tooling run them).
+TOOLING = ("course_utils.grading", "course_utils.tooling")
+
+#: Examples that stay marked ``# doctest: +SKIP``, and why they cannot run in a test process.
+SKIPPED_EXAMPLES = {
+    # cu.start seeds TensorFlow and turns on op determinism for the whole process, and prints
+    # a line about this machine: lesson 00 runs it (and tests/test_runtime.py)
+    "course_utils/runtime.py": 1,
+}
+
+
+def _is_tooling(name: str) -> bool:
+    return any(name == t or name.startswith(t + ".") for t in TOOLING)
+
+
+def test_public_functions_have_docstrings():
+    """Every public function or class of course_utils has a docstring."""
     missing = []
     for name in _modules():
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or getattr(value, "__module__", None) != name:
+                continue
+            if callable(value) and not (getattr(value, "__doc__", "") or "").strip():
+                missing.append(f"{name}.{attr}: no docstring")
+    assert not missing, "\n".join(missing)
+
+
+def test_no_example_is_skipped_without_a_reason():
+    """A skipped example cannot fail; the few that cannot run are listed in SKIPPED_EXAMPLES."""
+    found = {}
+    for path in sorted((ROOT / "course_utils").rglob("*.py")):
+        count = path.read_text(encoding="utf-8").count("doctest: +SKIP")
+        if count:
+            found[path.relative_to(ROOT).as_posix()] = count
+    assert found == SKIPPED_EXAMPLES
+
+
+def test_what_learners_call_has_docstrings_with_examples():
+    """Every public function or class a lesson can call has a docstring with a short example."""
+    missing = []
+    for name in _modules():
+        if _is_tooling(name):
+            continue
         module = importlib.import_module(name)
         for attr, value in vars(module).items():
             if attr.startswith("_") or getattr(value, "__module__", None) != name:

@@ -127,7 +127,7 @@ def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
 ):
     from helpers import make_notebook
 
-    from course_utils.nbrun import execute_notebook, read_notebook
+    from course_utils.tooling.nbrun import execute_notebook, read_notebook
 
     path = make_notebook(
         tmp_path / "noise.ipynb",

@@ -19,6 +19,13 @@ def test_show_source_prints_the_file_and_the_code_outside_jupyter(capsys):
     assert out.startswith("# course_utils/runtime.py\ndef keras_major_problem(")
 
 
+def test_show_source_names_the_file_inside_the_package(capsys):
+    from course_utils.text import StepModel
+
+    cu.show_source(StepModel.step)
+    assert capsys.readouterr().out.startswith("# course_utils/text/step_model.py\n    def step(")
+
+
 @pytest.mark.parametrize("value", [len, 42, "text", None])
 def test_objects_without_python_source_are_a_type_error(value):
     with pytest.raises(TypeError, match="needs a function or class written in Python"):

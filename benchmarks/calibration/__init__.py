@@ -6,7 +6,7 @@ whether it is a right answer, and a function that takes the namespace of the exe
 notebook (its imports, data and the solution itself) and returns the check's arguments
 ``(args, kwargs)``. Right answers are the other answers an exercise's text promises to accept;
 wrong answers are the plausible mistakes a learner makes (most are the ones the tests of
-``tests/test_checks_exNN.py`` use, and are imported from there so that each is written once).
+``tests/checks/test_checks_exNN.py`` use, and are imported from there so that each is written once).
 """
 
 from __future__ import annotations

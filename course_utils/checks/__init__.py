@@ -3,11 +3,11 @@
 The protocol (pass line, hints, recording) lives in :mod:`course_utils.checks.base`; the checks
 of lesson NN live in ``course_utils/checks/exNN.py`` and are imported when first used.
 
-Example::
+An answer that forgets to scale gets a hint, not a traceback:
 
-    >>> import course_utils as cu
-    >>> cu.checks.ex_00_1(lambda x: x)  # doctest: +SKIP
-    ❌ Exercise 0.1: ...
+>>> import course_utils as cu
+>>> cu.checks.ex_00_1(lambda x: x)
+❌ Exercise 0.1: the result should lie in [0, 1] but spans ...
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from course_utils.checks.base import (
     done,
     exercise_check,
     exercise_number,
+    parse_check_name,
     require_close,
     require_keras_model,
     require_number,
@@ -44,6 +45,7 @@ __all__ = [
     "done",
     "exercise_check",
     "exercise_number",
+    "parse_check_name",
     "require_close",
     "require_keras_model",
     "require_number",
@@ -52,8 +54,12 @@ __all__ = [
 
 def __getattr__(name: str) -> Callable[..., Any]:
     """Find ``ex_NN_M`` in ``course_utils.checks.exNN``."""
-    if name.startswith("ex_") and len(name) > 5 and name[3:5].isdigit():
-        module_name = f"{__name__}.ex{name[3:5]}"
+    try:
+        lesson, _ = parse_check_name(name)
+    except ValueError:
+        lesson = None
+    if lesson is not None:
+        module_name = f"{__name__}.ex{lesson}"
         if importlib.util.find_spec(module_name) is not None:
             module = importlib.import_module(module_name)
             if hasattr(module, name):

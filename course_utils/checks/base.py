@@ -22,7 +22,6 @@ import functools
 import hashlib
 import inspect
 import math
-import numbers
 import os
 import re
 import secrets
@@ -33,7 +32,10 @@ from typing import Any
 
 import numpy as np
 
-_NAME = re.compile(r"ex_(\d{2})_(\d+)")
+from course_utils import validate
+
+#: A check's name: ``ex_NN_M`` judges exercise N.M, and lives in ``course_utils/checks/exNN.py``.
+CHECK_NAME = re.compile(r"ex_(?P<lesson>\d{2})_(?P<exercise>\d+)")
 
 
 class Hint(Exception):
@@ -85,6 +87,25 @@ class CheckResult:
 RESULTS: dict[str, CheckResult] = {}
 
 
+def parse_check_name(function_name: str) -> tuple[str, str]:
+    """The lesson (``"03"``) and the exercise number (``"3.1"``) a check's name stands for.
+
+    Everything that needs a check's lesson or exercise (``cu.checks.ex_NN_M``, the grader, the
+    nbgrader export) asks here; :data:`CHECK_NAME` is the one pattern of a name.
+
+    >>> parse_check_name("ex_03_1")
+    ('03', '3.1')
+    >>> parse_check_name("ex_3_1")
+    Traceback (most recent call last):
+    ...
+    ValueError: check functions are named ex_NN_M (e.g. ex_03_1), got 'ex_3_1'
+    """
+    match = CHECK_NAME.fullmatch(function_name) if isinstance(function_name, str) else None
+    if not match:
+        raise ValueError(f"check functions are named ex_NN_M (e.g. ex_03_1), got {function_name!r}")
+    return match["lesson"], f"{int(match['lesson'])}.{int(match['exercise'])}"
+
+
 def exercise_number(function_name: str) -> str:
     """The exercise number a check function's name stands for.
 
@@ -93,10 +114,7 @@ def exercise_number(function_name: str) -> str:
     >>> exercise_number("ex_12_10")
     '12.10'
     """
-    match = _NAME.fullmatch(function_name)
-    if not match:
-        raise ValueError(f"check functions are named ex_NN_M (e.g. ex_03_1), got {function_name!r}")
-    return f"{int(match[1])}.{int(match[2])}"
+    return parse_check_name(function_name)[1]
 
 
 def _record(result: CheckResult) -> None:
@@ -198,25 +216,25 @@ def exercise_check(func: Callable[..., str | None]) -> Callable[..., None]:
     that memorised one draw fails the next. A failing line names the seed, and
     ``check(..., seed=N)`` repeats that draw exactly.
 
-    Example::
-
-        >>> @exercise_check
-        ... def ex_00_9(answer):
-        ...     if answer != 42:
-        ...         raise Hint(f"got {answer!r}, expected the answer to everything")
-        >>> ex_00_9(41)
-        ❌ Exercise 0.9: got 41, expected the answer to everything
-        >>> ex_00_9.evaluate(42).passed
-        True
-        >>> @exercise_check
-        ... def ex_00_8(double, *, rng):
-        ...     x = rng.integers(1, 100)
-        ...     if call_learner(double, x) != 2 * x:
-        ...         raise Hint("double(x) should return 2 * x")
-        >>> ex_00_8(lambda x: x + x, seed=3)
-        ✅ Exercise 0.8 passed
-        >>> ex_00_8(lambda x: 2, seed=3)
-        ❌ Exercise 0.8: double(x) should return 2 * x [seed=3 repeats this draw]
+    Examples
+    --------
+    >>> @exercise_check
+    ... def ex_00_9(answer):
+    ...     if answer != 42:
+    ...         raise Hint(f"got {answer!r}, expected the answer to everything")
+    >>> ex_00_9(41)
+    ❌ Exercise 0.9: got 41, expected the answer to everything
+    >>> ex_00_9.evaluate(42).passed
+    True
+    >>> @exercise_check
+    ... def ex_00_8(double, *, rng):
+    ...     x = rng.integers(1, 100)
+    ...     if call_learner(double, x) != 2 * x:
+    ...         raise Hint("double(x) should return 2 * x")
+    >>> ex_00_8(lambda x: x + x, seed=3)
+    ✅ Exercise 0.8 passed
+    >>> ex_00_8(lambda x: 2, seed=3)
+    ❌ Exercise 0.8: double(x) should return 2 * x [seed=3 repeats this draw]
     """
     number = exercise_number(func.__name__)
     random = _takes_rng(func)
@@ -224,11 +242,10 @@ def exercise_check(func: Callable[..., str | None]) -> Callable[..., None]:
     def evaluate(*args: Any, seed: int | None = None, **kwargs: Any) -> CheckResult:
         drawn: int | None = None
         if random:
-            if seed is not None and (
-                isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0
-            ):
+            try:
+                drawn = draw_seed(number) if seed is None else validate.seed(seed)
+            except (TypeError, ValueError):
                 return CheckResult(number, False, f"seed must be an int >= 0, got {seed!r}")
-            drawn = draw_seed(number) if seed is None else int(seed)
             kwargs["rng"] = np.random.default_rng(drawn)
         shares: list[float] = []
         token = _margins.set(shares)
@@ -515,12 +532,12 @@ def require_number(value: Any, what: str) -> float:
         value = value.numpy()
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise Hint(f"{what} should be a number, got {_describe(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise Hint(f"{what} is {number}, expected a finite number")
-    return number
+    try:
+        return validate.finite_float(value, what)
+    except TypeError:
+        raise Hint(f"{what} should be a number, got {_describe(value)}") from None
+    except ValueError:
+        raise Hint(f"{what} is {float(value)}, expected a finite number") from None
 
 
 def require_keras_model(model: Any, what: str = "your model", *, trained: bool = True) -> Any:
@@ -621,3 +638,33 @@ def model_outputs(
     if isinstance(out, list | tuple):
         raise Hint(f"{what} returns {len(out)} outputs; the exercise asks for one")
     return as_array(out, f"the output of {what}")
+
+
+def model_layers(model: Any, *, nested: bool = False) -> list[Any]:
+    """The layers of a learner's Keras model, in order, without its ``InputLayer``.
+
+    With ``nested=True`` also every layer inside them: the layers of a nested model and the
+    layer a wrapper holds (``Bidirectional``'s forward and backward layers,
+    ``TimeDistributed``'s layer), depth first. Anything without ``layers`` has none.
+
+    >>> import keras
+    >>> inner = keras.layers.Bidirectional(keras.layers.LSTM(2, name="lstm"), name="bi")
+    >>> model = keras.Sequential([keras.Input((4, 1)), inner, keras.layers.Dense(1, name="out")])
+    >>> [layer.name for layer in model_layers(model)]
+    ['bi', 'out']
+    >>> [layer.name for layer in model_layers(model, nested=True)]
+    ['bi', 'forward_lstm', 'backward_lstm', 'out']
+    >>> model_layers(None)
+    []
+    """
+    found = []
+    for layer in getattr(model, "layers", []):
+        if type(layer).__name__ == "InputLayer":
+            continue
+        found.append(layer)
+        if nested:
+            found.extend(model_layers(layer, nested=True))
+            for inner in ("forward_layer", "backward_layer", "layer"):
+                if hasattr(layer, inner):
+                    found.append(getattr(layer, inner))
+    return found

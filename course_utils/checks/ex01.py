@@ -33,7 +33,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,15 +46,10 @@ from course_utils.checks.base import (
     record_margin,
     require_number,
 )
-
-Activation = Callable[[np.ndarray], np.ndarray]
+from course_utils.lstm_numpy import Activation, sigmoid
 
 #: How many random cases each step check draws (the first has batch size 1).
 N_STEP_CASES = 4
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 def _identity(z: np.ndarray) -> np.ndarray:
@@ -120,7 +115,7 @@ def lstm_step_variant(
     peephole: np.ndarray | None = None,
     *,
     order: str = "ifco",
-    gate: Activation = _sigmoid,
+    gate: Activation = sigmoid,
     candidate: Activation = np.tanh,
     squash: Activation = np.tanh,
     use_bias: bool = True,
@@ -230,12 +225,12 @@ def _lstm_mistakes() -> list[tuple[dict[str, Any], str]]:
         "multipliers) and the candidate g = tanh(z_c) uses tanh (values in (-1, 1))"
     )
     mistakes += [
-        ({"gate": np.tanh, "candidate": _sigmoid}, swapped),
-        ({"candidate": _sigmoid}, swapped + "; your candidate g uses σ"),
+        ({"gate": np.tanh, "candidate": sigmoid}, swapped),
+        ({"candidate": sigmoid}, swapped + "; your candidate g uses σ"),
         ({"gate": np.tanh}, swapped + "; your gates use tanh"),
-        ({"gate": np.tanh, "candidate": _sigmoid, "squash": _sigmoid}, swapped),
+        ({"gate": np.tanh, "candidate": sigmoid, "squash": sigmoid}, swapped),
         (
-            {"squash": _sigmoid},
+            {"squash": sigmoid},
             "h should be o · tanh(c) with the new cell state; you squashed c with σ",
         ),
         (
@@ -411,7 +406,7 @@ def gru_step_variant(
     bias: np.ndarray,
     *,
     order: str = "zrh",
-    gate: Activation = _sigmoid,
+    gate: Activation = sigmoid,
     candidate: Activation = np.tanh,
     reset: str = "after",
     input_bias: bool = True,
@@ -473,10 +468,10 @@ def _gru_mistakes() -> list[tuple[dict[str, Any], str]]:
             "(z close to 1 keeps the old state)",
         ),
         (
-            {"gate": np.tanh, "candidate": _sigmoid},
+            {"gate": np.tanh, "candidate": sigmoid},
             "tanh and σ are swapped: z and r use σ, the candidate ĥ uses tanh",
         ),
-        ({"candidate": _sigmoid}, "the candidate ĥ uses tanh, not σ"),
+        ({"candidate": sigmoid}, "the candidate ĥ uses tanh, not σ"),
         ({"gate": np.tanh}, "the gates z and r use σ (values in (0, 1)), not tanh"),
         (
             {"input_bias": False, "recurrent_bias": False},

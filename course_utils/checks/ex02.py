@@ -34,7 +34,7 @@ from course_utils.checks.base import (
 #: Exercise 2.2's fixed budget: a ``SimpleRNN(units)`` → ``Dense(1)`` model trained with
 #: Adam(learning_rate, clipnorm) on the MSE, ``n_train`` sequences for ``epochs`` epochs at
 #: ``batch_size``, then tested on ``n_test`` fresh sequences.
-LAG_BUDGET = {
+LAG_BUDGET: dict[str, Any] = {
     "units": 32,
     "n_train": 4000,
     "n_test": 1000,

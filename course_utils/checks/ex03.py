@@ -20,6 +20,7 @@ from course_utils.checks.base import (
     as_array,
     call_learner,
     exercise_check,
+    model_layers,
     model_outputs,
     record_margin,
     require_keras_model,
@@ -43,18 +44,6 @@ def _seed_keras(rng: np.random.Generator) -> None:
     import keras
 
     keras.utils.set_random_seed(int(rng.integers(2**31 - 1)))
-
-
-def _layers(model: Any) -> list[Any]:
-    """Every layer of a Keras model, looking inside nested models and ``Bidirectional``."""
-    found = []
-    for layer in getattr(model, "layers", []):
-        found.append(layer)
-        found.extend(_layers(layer))
-        for inner in ("forward_layer", "backward_layer", "layer"):
-            if hasattr(layer, inner):
-                found.append(getattr(layer, inner))
-    return found
 
 
 #: The only building blocks a model of exercises 3.1 and 3.2 may contain (Keras' own classes):
@@ -98,7 +87,7 @@ def _require_lstm_model(model: Any, what: str, window: int) -> None:
     if isinstance(model, tuple | list):
         raise Hint(f"{what} is a {type(model).__name__}; return the trained keras model itself")
     require_keras_model(model, what)
-    if not any(isinstance(layer, keras.layers.LSTM) for layer in _layers(model)):
+    if not any(isinstance(layer, keras.layers.LSTM) for layer in model_layers(model, nested=True)):
         kinds = ", ".join(type(layer).__name__ for layer in model.layers) or "no layers"
         raise Hint(f"{what} has no LSTM layer ({kinds}); the exercise asks for an LSTM")
     kind = type(model)

@@ -20,6 +20,7 @@ from course_utils.checks.base import (
     as_array,
     call_learner,
     exercise_check,
+    model_layers,
     model_outputs,
     record_margin,
     require_keras_model,
@@ -99,7 +100,7 @@ def _recurrent_layers(model) -> list:
     import keras
 
     found = []
-    for layer in model.layers:
+    for layer in model_layers(model):
         inner = layer.forward_layer if isinstance(layer, keras.layers.Bidirectional) else layer
         if isinstance(inner, keras.layers.LSTM | keras.layers.GRU | keras.layers.SimpleRNN):
             found.append(inner)
@@ -420,7 +421,7 @@ def ex_04_3(model: Any, *, rng: np.random.Generator) -> str:
     record_margin(gap_mse, allowed=0.5 * FORWARD_GAP_MSE)
     for g in GAP_LENGTHS:
         record_margin(per_gap[g], allowed=PER_LENGTH_SHARE * FORWARD_GAP_MSE_BY_LENGTH[g])
-    worst = max(share, key=share.get)
+    worst = max(share, key=lambda g: share[g])
     if not gap_mse <= 0.5 * FORWARD_GAP_MSE:
         raise Hint(
             f"on the check's sequences your gap MSE is {gap_mse:.4f}; it should be at most "

@@ -24,6 +24,7 @@ from course_utils.checks.base import (
     Hint,
     call_learner,
     exercise_check,
+    model_layers,
     model_outputs,
     record_margin,
     require_keras_model,
@@ -32,6 +33,7 @@ from course_utils.checks.base import (
     short_error,
     snapshot_weights,
 )
+from course_utils.lstm_numpy import softmax
 
 # --- 6.1: temperature study -------------------------------------------------------------------
 
@@ -106,9 +108,7 @@ def _entropy_bits(p: np.ndarray) -> float:
 
 
 def _probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    p = np.exp(z - z.max())
-    return p / p.sum()
+    return softmax(np.asarray(logits, dtype=np.float64) / temperature)
 
 
 def _exact_entropy(logits: np.ndarray, temperature: float) -> float:
@@ -274,10 +274,6 @@ def _toy_word_data(
     return x, y
 
 
-def _layers_of(model: Any) -> list[Any]:
-    return [layer for layer in model.layers if layer.__class__.__name__ != "InputLayer"]
-
-
 _CATEGORICAL = {"categorical_crossentropy", "categoricalcrossentropy"}
 
 
@@ -290,7 +286,7 @@ def _loss_name(model: Any) -> str:
 
 
 def _check_word_stack(model: Any) -> None:
-    layers = _layers_of(model)
+    layers = model_layers(model)
     kinds = [layer.__class__.__name__ for layer in layers]
     if "Embedding" not in kinds:
         raise Hint(f"your model has no Embedding layer (layers: {kinds}): start with one")
@@ -533,7 +529,7 @@ def ex_06_3(train_on_text_file, *, rng) -> str:
             "from the text you loaded from `path`"
         )
     model = require_keras_model(model, "the returned model")
-    kinds = [layer.__class__.__name__ for layer in _layers_of(model)]
+    kinds = [layer.__class__.__name__ for layer in model_layers(model)]
     if not any(kind in ("LSTM", "GRU") for kind in kinds):
         raise Hint(
             f"your model has no LSTM (layers: {kinds}): the exercise asks for the lesson's "

@@ -1,4 +1,4 @@
-"""The exercise builder: solutions/ → exercises/ (course_utils.exercises and its CLI)."""
+"""The exercise builder: solutions/ → exercises/ (course_utils.tooling.exercises and its CLI)."""
 
 import subprocess
 import sys
@@ -7,14 +7,14 @@ import nbformat
 import pytest
 from helpers import make_notebook
 
-from course_utils.exercises import (
+from course_utils.tooling.exercises import (
     ExerciseBuildError,
     build_all,
     build_exercise_notebook,
     exercise_path_for,
     strip_solutions,
 )
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 ROOT_SOLUTION = """\
 def lstm_step(x, h):
@@ -145,7 +145,7 @@ def test_build_all_writes_then_is_clean_and_byte_identical(tmp_path):
     assert first.written == [target]
     data = target.read_bytes()
     assert data.endswith(b"\n")
-    assert build_all(root, check=True).stale == []
+    assert build_all(root, dry_run=True).stale == []
     second = build_all(root)
     assert second.written == [] and target.read_bytes() == data
 
@@ -153,15 +153,15 @@ def test_build_all_writes_then_is_clean_and_byte_identical(tmp_path):
 def test_check_reports_stale_missing_and_orphaned_files(tmp_path):
     root = _repo(tmp_path)
     target = root / "exercises" / "01_demo_exercises.ipynb"
-    assert build_all(root, check=True).stale == [target]  # missing
-    assert not target.exists(), "--check must not write"
+    assert build_all(root, dry_run=True).stale == [target]  # missing
+    assert not target.exists(), "--dry-run must not write"
     build_all(root)
     target.write_text(target.read_text().replace("two steps", "2 steps"))
-    assert build_all(root, check=True).stale == [target]  # edited by hand
+    assert build_all(root, dry_run=True).stale == [target]  # edited by hand
     build_all(root)
     orphan = root / "exercises" / "09_gone_exercises.ipynb"
     orphan.write_text("{}")
-    assert build_all(root, check=True).stale == [orphan]
+    assert build_all(root, dry_run=True).stale == [orphan]
 
 
 def test_naming_rules(tmp_path):
@@ -185,7 +185,7 @@ def _cli(*args, cwd):
 
 def test_command_line_exit_codes(tmp_path):
     root = _repo(tmp_path)
-    stale = _cli("--check", cwd=root)
+    stale = _cli("--dry-run", cwd=root)
     assert stale.returncode == 1 and "01_demo_exercises.ipynb" in stale.stdout
     built = _cli(cwd=root)
     assert built.returncode == 0 and "wrote exercises/01_demo_exercises.ipynb" in built.stdout
@@ -200,5 +200,5 @@ def test_command_line_exit_codes(tmp_path):
 
 
 def test_the_repository_exercises_are_up_to_date(repo_root):
-    report = build_all(repo_root, check=True)
+    report = build_all(repo_root, dry_run=True)
     assert report.stale == [], f"run `make exercises`: stale {report.stale}"

@@ -1,23 +1,17 @@
 """Checks of lesson 02 (course_utils.checks.ex02): pass on the solution, "not done yet" on the
 stub, a specific hint on plausible wrong answers, and refusal of the usual cheats."""
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from helpers import ROOT, stub
 
 from course_utils.checks import ex02
 from course_utils.data import adding_problem
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 NOT_DONE = "not done yet"
-
-
-def stub(*args):
-    raise NotImplementedError("Exercise 2.x: replace this line with your code")
 
 
 # --- exercise 2.1 --------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The grader, ``python -m course_utils check``: bounded runs, complete notebooks, whole classes.
+"""The grader, ``python -m course_utils grade`` (alias ``check``): bounded runs, whole classes.
 
 Most tests use a tiny synthetic exercise set "00" (two exercises judged by the demo check
 ``ex_00_1``) written to a temporary solutions folder, so a graded notebook needs no TensorFlow
@@ -23,9 +23,9 @@ import nbformat
 import pytest
 from helpers import make_notebook
 
-from course_utils.checks import runner
-from course_utils.exercises import build_exercise_notebook
-from course_utils.nbrun import read_notebook
+from course_utils import grading
+from course_utils.tooling.exercises import build_exercise_notebook
+from course_utils.tooling.nbrun import read_notebook
 
 SOLVED_01 = """def scale_to_unit(values):
     # BEGIN SOLUTION
@@ -124,43 +124,43 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason=
 
 def test_a_set_is_learned_from_its_solutions_notebook(demo):
     solutions, _, _ = demo
-    sets = runner.load_sets(solutions)
+    sets = grading.load_sets(solutions)
     assert list(sets) == ["00"]
     assert [(e.number, e.call) for e in sets["00"].exercises] == [
         ("0.1", CHECK_01),
         ("0.2", CHECK_02),
     ]
     with pytest.raises(FileNotFoundError, match="no solutions folder"):
-        runner.load_sets(solutions / "missing")
+        grading.load_sets(solutions / "missing")
 
 
 def test_the_real_sets_are_found():
-    sets = runner.load_sets(runner.default_solutions_dir())
+    sets = grading.load_sets(grading.default_solutions_dir())
     assert {"01", "03"} <= set(sets)
     assert all(sets[s].exercises for s in sets)
     assert all(e.check.startswith(f"ex_{s}_") for s in sets for e in sets[s].exercises)
 
 
 def test_syntax_errors_and_check_calls_are_found_without_running():
-    assert runner.syntax_error("x = (1,\n") == "'(' was never closed (line 1)"
-    assert runner.syntax_error("def f(:\n    pass").endswith("(line 1)")
-    assert runner.syntax_error("%time y = 2\n!echo hi") is None
-    assert runner.check_calls("import course_utils as cu\ncu.checks.ex_03_1(f, k=W)") == [
+    assert grading.sets.syntax_error("x = (1,\n") == "'(' was never closed (line 1)"
+    assert grading.sets.syntax_error("def f(:\n    pass").endswith("(line 1)")
+    assert grading.sets.syntax_error("%time y = 2\n!echo hi") is None
+    assert grading.sets.check_calls("import course_utils as cu\ncu.checks.ex_03_1(f, k=W)") == [
         ("ex_03_1", "f, k=W")
     ]
-    assert runner.check_calls("x = (") == []
+    assert grading.sets.check_calls("x = (") == []
 
 
 def _grade(path, solutions, set_id=None):
-    sets = runner.load_sets(solutions)
-    return asyncio.run(runner.grade_notebook_async(path, set_id=set_id, sets=sets, timeout=30))
+    sets = grading.load_sets(solutions)
+    return asyncio.run(grading.grade_notebook_async(path, set_id=set_id, sets=sets, timeout=30))
 
 
 def test_a_renamed_lesson_and_another_sets_notebook_are_refused(demo, repo_root, tmp_path):
     solutions, _, _ = demo
     lesson = tmp_path / "01_lstm_gate_equations_exercises.ipynb"
     lesson.write_bytes((repo_root / "notebooks/01_lstm_gate_equations.ipynb").read_bytes())
-    report = _grade(lesson, runner.default_solutions_dir())  # the real set 01
+    report = _grade(lesson, grading.default_solutions_dir())  # the real set 01
     assert report.refused.startswith("this is not the exercise notebook of set 01")
     assert not report.all_passed and len(report.results) >= 1
 
@@ -188,17 +188,17 @@ def test_a_renamed_lesson_and_another_sets_notebook_are_refused(demo, repo_root,
 
 
 def test_report_files_from_reports_built_by_hand(tmp_path):
-    good = runner.NotebookReport(tmp_path / "a.ipynb", "00", 2.0)
+    good = grading.NotebookReport(tmp_path / "a.ipynb", "00", 2.0)
     good.results = {
-        "0.1": runner.ExerciseResult("0.1", True),
-        "0.2": runner.ExerciseResult("0.2", False, 'a "quoted", hint'),
+        "0.1": grading.ExerciseResult("0.1", True),
+        "0.2": grading.ExerciseResult("0.2", False, 'a "quoted", hint'),
     }
-    bad = runner.NotebookReport(tmp_path / "b.ipynb", "00", refused="not a valid notebook")
-    runner.write_csv([good, bad], tmp_path / "g.csv", tmp_path)
+    bad = grading.NotebookReport(tmp_path / "b.ipynb", "00", refused="not a valid notebook")
+    grading.write_csv([good, bad], tmp_path / "g.csv", tmp_path)
     rows = list(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8")))
     assert [r["submission"] for r in rows] == ["a.ipynb", "b.ipynb"]
     assert rows[0]["0.2 message"] == 'a "quoted", hint' and rows[1]["graded"] == "no"
-    runner.write_junit([good, bad], tmp_path / "g.xml", tmp_path)
+    grading.write_junit([good, bad], tmp_path / "g.xml", tmp_path)
     suites = ET.parse(tmp_path / "g.xml").getroot()
     assert suites.get("tests") == "2" and suites.get("failures") == "1"
 
@@ -220,7 +220,7 @@ def test_a_forged_result_line_and_deleted_check_cells_do_not_pass(demo):
 
     path = _learner(demo, "00_demo_exercises.ipynb", answers=[2], edit=forge)
     before = path.read_bytes()
-    run = _cli("check", path, "--solutions", solutions, "--timeout", 60)
+    run = _cli("grade", path, "--solutions", solutions, "--timeout", 60)
     assert path.read_bytes() == before, "the learner's file must not be modified"
     assert run.returncode == 1, run.stdout + run.stderr
     assert "❌ Exercise 0.1: not done yet" in run.stdout
@@ -247,7 +247,7 @@ def test_a_hanging_or_dying_kernel_ends_the_run_and_leaves_no_process(demo, cell
         demo, "00_demo_exercises.ipynb", answers=[1, 2], edit=lambda nb: _set(nb, 1, cell)
     )
     marker = uuid.uuid4().hex
-    run = _cli("check", path, "--solutions", solutions, "--timeout", 6, marker=marker)
+    run = _cli("grade", path, "--solutions", solutions, "--timeout", 6, marker=marker)
     assert run.seconds < 6 + 30
     assert run.returncode == 1, run.stdout + run.stderr
     assert f"⚠ {expected} (`while True:`)" in run.stdout or f"⚠ {expected} (`import os`)" in (
@@ -276,7 +276,7 @@ def test_a_folder_of_submissions_gives_one_row_each(demo):
     (root / "class" / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
     marker = uuid.uuid4().hex
     run = _cli(
-        "check",
+        "grade",
         root / "class",
         "--set",
         "00",

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from helpers import stub
 
 import course_utils as cu
 from course_utils.checks import base
@@ -28,10 +29,6 @@ def ex_00_9(answer_function):
         raise Hint(f"got {value:g}, expected 42")
 
 
-def _stub(*args):
-    raise NotImplementedError("Exercise 0.9: replace this line with your code")
-
-
 def test_pass_line_and_record(capsys):
     ex_00_9(lambda a, b: a * b)
     assert capsys.readouterr().out == "✅ Exercise 0.9 passed\n"
@@ -41,7 +38,7 @@ def test_pass_line_and_record(capsys):
 @pytest.mark.parametrize(
     ("answer", "message"),
     [
-        (_stub, "not done yet: your code still raises NotImplementedError"),
+        (stub, "not done yet: your code still raises NotImplementedError"),
         (lambda a, b: a + b, "you added the numbers; multiply them"),
         (lambda a, b: None, "your answer should be a number, got None"),
         (lambda a, b: float("nan"), "your answer is nan, expected a finite number"),
@@ -116,7 +113,7 @@ def test_require_number():
 
 def test_call_learner_keeps_the_stub_apart_from_other_errors():
     with pytest.raises(base.NotDone, match="not done yet"):
-        call_learner(_stub)
+        call_learner(stub)
     with pytest.raises(Hint, match="your function f raised KeyError"):
 
         def f():
@@ -165,7 +162,7 @@ def _scale(values):
     ("answer", "passed", "message"),
     [
         (_scale, True, "passed"),
-        (_stub, False, "not done yet"),
+        (stub, False, "not done yet"),
         (lambda v: v / v.max(), False, "you divided by the maximum"),
         (lambda v: v - v.mean(), False, "should lie in [0, 1]"),
         (lambda v: np.sort(_scale(v)), False, "the smallest value should map to 0"),
@@ -231,7 +228,7 @@ def test_the_same_seed_repeats_the_same_draw():
 
 
 def test_not_done_lines_carry_no_seed():
-    result = ex_00_7.evaluate(_stub, seed=5)
+    result = ex_00_7.evaluate(stub, seed=5)
     assert result.seed is None and "not done yet" in result.line()
     assert "seed=" not in result.line()
 
@@ -267,9 +264,9 @@ def test_calling_a_check_with_the_wrong_arguments_is_one_line():
 
 
 def test_done_and_attempt(capsys):
-    assert not base.done(_stub) and not base.done(None)
+    assert not base.done(stub) and not base.done(None)
     assert base.done(lambda: 1) and base.done(len)
-    assert base.attempt(_stub, exercise="0.9") is None
+    assert base.attempt(stub, exercise="0.9") is None
     assert "finish exercise 0.9 first" in capsys.readouterr().out
     assert base.attempt(lambda: [][1], exercise="0.9") is None
     out = capsys.readouterr().out
@@ -327,3 +324,17 @@ def test_a_margin_is_the_largest_share_of_an_allowance_and_none_when_not_recorde
     refused = ex_00_5.evaluate(1.0)
     assert not refused.passed and refused.margin == pytest.approx(2.0)
     base.record_margin(1.0, 0.5)  # outside a check: nothing happens, nothing raised
+
+
+def test_check_names_are_parsed_in_one_place():
+    import course_utils.checks as checks
+    from course_utils.checks.base import parse_check_name
+
+    assert parse_check_name("ex_07_12") == ("07", "7.12")
+    for bad in ("ex_7_1", "ex_07_", "ex_07_1x", "check_07_1", None):
+        with pytest.raises(ValueError, match="named ex_NN_M"):
+            parse_check_name(bad)
+    assert checks.ex_00_1.__name__ == "ex_00_1"
+    for missing in ("ex_0_1", "ex_99_1", "ex_00_99"):
+        with pytest.raises(AttributeError, match="checks are named like ex_03_1"):
+            getattr(checks, missing)

@@ -4,12 +4,9 @@ specific hint on each usual mistake, and no pass for the cheats a builder allows
 import keras
 import numpy as np
 import pytest
+from helpers import stub
 
 from course_utils.checks import ex07
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Exercise 7.x: replace this line with your code")
 
 
 def assert_not_done(check):

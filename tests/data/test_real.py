@@ -10,10 +10,11 @@ import lstm_course_netguard as netguard  # tests/netguard/sitecustomize.py (conf
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import ROOT
 
 from course_utils.data import load_co2, load_goog, load_stock, stock_tickers
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = ROOT
 
 
 def _repo_files() -> set[Path]:

@@ -1,6 +1,6 @@
-"""Running notebooks (course_utils.nbrun) and `python -m course_utils execute`.
+"""Running notebooks (course_utils.tooling.nbrun) and `python -m course_utils execute`.
 
-The grader (`python -m course_utils check`) is tested in test_grader.py.
+The grader (`python -m course_utils grade`, alias `check`) is tested in tests/grading/test_grade.py.
 """
 
 import subprocess
@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from helpers import make_notebook
 
-from course_utils.nbrun import (
+from course_utils.tooling.nbrun import (
     clean_notebook,
     notebook_bytes,
     read_notebook,

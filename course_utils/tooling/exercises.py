@@ -7,7 +7,7 @@ nearest markdown heading above the cell that names it (``## Exercise 3.1 — ...
 ``solution-only`` are dropped, outputs are cleared and cell ids kept, so the result is
 byte-identical on every run.
 
-Command line: ``python -m course_utils build-exercises [--check]``.
+Command line: ``python -m course_utils build-exercises [--dry-run]`` (``--check`` is the same).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
+from course_utils.tooling.nbrun import clean_notebook, notebook_bytes, read_notebook
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)#\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^[ \t]*#\s*END SOLUTION\s*$")
@@ -170,14 +170,11 @@ def build_exercise_notebook(solution_nb: NotebookNode, name: str = "notebook") -
     return clean_notebook(nb)
 
 
-def build_all(root: str | Path = ".", *, check: bool = False) -> BuildReport:
+def build_all(root: str | Path = ".", *, dry_run: bool = False) -> BuildReport:
     """Build every ``solutions/*_solutions.ipynb`` into ``exercises/``.
 
-    With ``check=True`` nothing is written; the report lists the exercise notebooks that are
+    With ``dry_run=True`` nothing is written; the report lists the exercise notebooks that are
     missing, differ from a fresh build, or have no solutions notebook any more.
-
-    >>> build_all(".", check=True).stale  # doctest: +SKIP
-    []
     """
     root = Path(root)
     solutions_dir, exercises_dir = root / "solutions", root / "exercises"
@@ -195,7 +192,7 @@ def build_all(root: str | Path = ".", *, check: bool = False) -> BuildReport:
         current = target.read_bytes() if target.exists() else None
         if current != data:
             stale.append(target)
-            if not check:
+            if not dry_run:
                 exercises_dir.mkdir(exist_ok=True)
                 target.write_bytes(data)
                 written.append(target)

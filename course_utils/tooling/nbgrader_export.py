@@ -2,7 +2,7 @@
 
 Teachers who run a class on JupyterHub with `nbgrader <https://nbgrader.readthedocs.io>`_ get a
 course directory made from ``solutions/``, read with the same rules as the exercise builder
-(:mod:`course_utils.exercises`) and the grader (:mod:`course_utils.checks.runner`)::
+(:mod:`course_utils.tooling.exercises`) and the grader (:mod:`course_utils.grading.sets`)::
 
     DEST/nbgrader_config.py
     DEST/source/01/01.ipynb
@@ -37,16 +37,17 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from course_utils import validate
 from course_utils.checks.base import exercise_number
-from course_utils.checks.runner import (
+from course_utils.grading.sets import (
     Exercise,
     ExerciseSet,
-    _only_a_check_call,
     check_calls,
     default_solutions_dir,
     load_set,
+    only_a_check_call,
 )
-from course_utils.exercises import (
+from course_utils.tooling.exercises import (
     BEGIN,
     END,
     SOLUTIONS_SUFFIX,
@@ -54,7 +55,7 @@ from course_utils.exercises import (
     published_cells,
     strip_solutions,
 )
-from course_utils.nbrun import clean_notebook, notebook_bytes, read_notebook
+from course_utils.tooling.nbrun import clean_notebook, notebook_bytes, read_notebook
 
 #: nbgrader's own solution delimiters; ``nbgrader generate_assignment`` finds them by substring.
 NBGRADER_BEGIN = "### BEGIN SOLUTION"
@@ -175,7 +176,8 @@ def parse_sets(text: str | Iterable[str] | None, known: Iterable[str]) -> list[s
     >>> parse_sets("09", ["01", "02"])
     Traceback (most recent call last):
     ...
-    course_utils.nbgrader_export.NbgraderExportError: there is no exercise set 09 (the sets are ...)
+    course_utils.tooling.nbgrader_export.NbgraderExportError: there is no exercise set 09
+    (the sets are ...)
     """
     available = sorted(set(known))
     if text is None:
@@ -220,7 +222,7 @@ def solution_regions(source: str, exercise: str | None, where: str) -> str:
 
     Raises
     ------
-    course_utils.exercises.ExerciseBuildError
+    course_utils.tooling.exercises.ExerciseBuildError
         When the markers are broken (as ``make exercises`` would say).
 
     Examples
@@ -323,7 +325,7 @@ def nbgrader_notebook(
     ----------
     solution_nb : nbformat.NotebookNode
         A ``solutions/NN_topic_solutions.ipynb`` notebook.
-    exercise_set : course_utils.checks.runner.ExerciseSet
+    exercise_set : course_utils.grading.sets.ExerciseSet
         Its exercises and check calls, as the grader reads them (:func:`load_set`).
     name : str
         The notebook's name in error messages.
@@ -338,7 +340,7 @@ def nbgrader_notebook(
     NbgraderExportError
         A check cell that holds other code, a check the set does not know, an exercise without
         a check cell, text that nbgrader would mistake for a solution region.
-    course_utils.exercises.ExerciseBuildError
+    course_utils.tooling.exercises.ExerciseBuildError
         Broken solution markers.
 
     Examples
@@ -384,7 +386,7 @@ def nbgrader_notebook(
             suffix = "" if answers[slug] == 1 else f"_{answers[slug]}"
             meta = _nbgrader_metadata(f"answer_{slug}{suffix}", solution=True)
         elif check_calls(cell.source):
-            key = _only_a_check_call(cell.source)
+            key = only_a_check_call(cell.source)
             if key is None:
                 raise NbgraderExportError(
                     f"{where}: a check cell must hold the check call only (nbgrader locks and "
@@ -471,8 +473,12 @@ def config_source(*, course_id: str = DEFAULT_COURSE_ID, timeout: int = CELL_TIM
             f"the course id names a folder of the exchange: letters, digits, '.', '_' and '-' "
             f"only, got {course_id!r}"
         )
-    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout <= 0:
-        raise NbgraderExportError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    try:
+        timeout = validate.positive_int(timeout, "timeout")
+    except (TypeError, ValueError):
+        raise NbgraderExportError(
+            f"timeout must be a positive number of seconds, got {timeout!r}"
+        ) from None
     return f'''\
 """nbgrader configuration of the lstm-course exercise sets.
 

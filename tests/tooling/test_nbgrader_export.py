@@ -27,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import make_notebook
+from helpers import ROOT, make_notebook
 from nbformat import NotebookNode
 from traitlets.config import Config
 
@@ -35,9 +35,9 @@ import course_utils
 from course_utils.__main__ import main
 from course_utils.checks.base import FIXED_DRAWS_ENV
 from course_utils.checks.ex00 import ex_00_1
-from course_utils.checks.runner import Exercise, ExerciseSet, load_set, load_sets
-from course_utils.exercises import SOLUTION_ONLY, ExerciseBuildError
-from course_utils.nbgrader_export import (
+from course_utils.grading import Exercise, ExerciseSet, load_set, load_sets
+from course_utils.tooling.exercises import SOLUTION_ONLY, ExerciseBuildError
+from course_utils.tooling.nbgrader_export import (
     CELL_TIMEOUT_S,
     CODE_STUB,
     NbgraderExportError,
@@ -48,9 +48,8 @@ from course_utils.nbgrader_export import (
     parse_sets,
     solution_regions,
 )
-from course_utils.nbrun import read_notebook
+from course_utils.tooling.nbrun import read_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 SOLUTION_01 = SOLUTIONS / "01_lstm_gate_equations_solutions.ipynb"
 #: nbgrader stores grade ids as cell names; it accepts these characters only.

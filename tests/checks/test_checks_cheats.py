@@ -4,7 +4,7 @@ A check must be handed the learner's *function, builder or model* and run it on 
 a number, a table of results or a string typed into the check call must never pass. This module
 finds every check of every lesson (``course_utils/checks/exNN.py``) and tries it with typed
 values in place of each argument. The cheats that need a check's own task (memorisers, model
-mutation, one-liners) are tried in each lesson's ``tests/test_checks_exNN.py``.
+mutation, one-liners) are tried in each lesson's ``tests/checks/test_checks_exNN.py``.
 """
 
 from __future__ import annotations

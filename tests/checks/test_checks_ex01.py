@@ -1,17 +1,14 @@
 """Checks of exercise set 01: pass on a solution, "not done yet" on the stub, a hint per mistake."""
 
-from pathlib import Path
-
 import keras
 import numpy as np
 import pytest
+from helpers import ROOT, stub
 
 import course_utils as cu
 from course_utils.checks import ex01
 from course_utils.lstm_numpy import gru_forward, lstm_forward
-from course_utils.nbrun import read_notebook
-
-ROOT = Path(__file__).resolve().parent.parent
+from course_utils.tooling.nbrun import read_notebook
 
 NOT_DONE = "not done yet"
 
@@ -43,10 +40,6 @@ def stacked_bilstm_param_count(input_dim, units, outputs):
         total += 2 * 4 * (u * (d + u) + u)  # two directions
         d = 2 * u  # the next layer reads both directions
     return total + d * outputs + outputs
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Exercise 1.x: replace this line with your code")
 
 
 # --- the references the checks use agree with lstm_numpy (itself tested against Keras) ---------

@@ -10,23 +10,19 @@ solutions pass on fresh draws, and with what margin, is measured by
 """
 
 import re
-from pathlib import Path
 
 import keras
 import nbformat
 import numpy as np
 import pytest
+from helpers import ROOT, stub
 
 from course_utils.baselines import LinearAR, mse
 from course_utils.checks import ex03
 from course_utils.checks.ex03 import STEP, ex_03_1, ex_03_2, ex_03_3, ex_03_4
 from course_utils.data import chronological_split, fit_scaler, make_windows
 
-SOLUTIONS = Path(__file__).resolve().parents[1] / "solutions/03_sine_forecasting_solutions.ipynb"
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Exercise 3.x: replace this line with your code")
+SOLUTIONS = ROOT / "solutions/03_sine_forecasting_solutions.ipynb"
 
 
 def message(check, answer, seed=0):

@@ -22,7 +22,7 @@ from course_utils.checks.base import (
 #: Tickers of ``Stocks.csv`` with at least 200 months, the ones exercise 5.1 may be judged on.
 LONG_TICKERS = ("IBM", "AAPL", "MSFT", "XRX", "AMZN", "GOOGL", "ADBE", "^GSPC", "^IXIC")
 #: Exercise 5.1 passes when the learner's MAE is at most this multiple of persistence's.
-MAX_RATIO_5_1 = 1.10
+MAX_RATIO_5_1 = 1.15
 #: Exercise 5.2 passes when the learner's MAE is below this multiple of seasonal-naive's.
 MAX_RATIO_5_2 = 1.0
 #: ... and when the ups and downs of its forecast around a straight line are at least this share
@@ -90,11 +90,16 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
     the test part on and calls ``forecast`` again: every forecast for a month up to that one
     must stay the same (else the function peeks at the future), and every later one must move
     (else it returns remembered values: a function that peeks on one call and repeats itself on
-    the next is refused). It passes when the MAE is at most 1.10 × persistence's ("the price
+    the next is refused). It passes when the MAE is at most 1.15 × persistence's ("the price
     does not change"): no skill is demanded, only an honest forecaster that is not much worse
     than the random walk, so a rule that nearly copies last month passes too (the exercise
     text says so). The prices are multiplied by a drawn constant, so the values handed over
     are not those of ``Stocks.csv``.
+
+    The bar comes from 100 fresh draws (``make calibrate``): honest forecasters on returns
+    scored at most 1.06 × persistence (the solution) and 1.09 × (a linear AR(2)), and the
+    lesson's LSTM trained on prices scaled to [0, 1] at least 1.93 ×; at 1.10 the AR(2) used 92 %
+    of the allowance, too close for a right answer.
 
     What it cannot stop: the data are public, so a function written to find its input inside
     ``load_stock`` (matching returns, not values) and to behave honestly only on the altered
@@ -187,7 +192,7 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
         )
     error = float(np.mean(np.abs(pred - truth)))
     ratio = error / persistence_mae
-    # the share of the allowance used: how much of the 10 % excess over persistence
+    # the share of the allowance used: how much of the 15 % excess over persistence
     record_margin(max(0.0, ratio - 1.0), MAX_RATIO_5_1 - 1.0)
     if not ratio <= MAX_RATIO_5_1:
         month = pd.Timestamp(series.index[split]).strftime("%Y-%m")
@@ -198,7 +203,7 @@ def ex_05_1(forecast, my_ticker, *, rng) -> str:
             "monthly prices a forecast near 'no change' is the best bet"
         )
     return (
-        "no peeking at the future, and MAE within 10 % of persistence on a ticker you did not "
+        "no peeking at the future, and MAE within 15 % of persistence on a ticker you did not "
         "use (on prices, not losing to the random walk is the honest goal)"
     )
 

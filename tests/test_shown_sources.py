@@ -25,15 +25,7 @@ IGNORED = "nbval-ignore-output"
 #: stored, and the notebook must be re-stored (``make execute``) before the notebook tier passes.
 #: Each entry is ``(notebook, cell index)``; the test fails once the notebook is stored again,
 #: so that its entry is removed.
-STALE_UNTIL_RESTORED: set[tuple[str, int]] = {
-    # course_utils/data.py became the package course_utils/data/ (synthetic, windows, real), and
-    # its functions call course_utils.validate directly instead of private aliases
-    ("notebooks/02_vanishing_gradients.ipynb", 23),  # data/synthetic.py: adding_problem
-    ("notebooks/03_sine_forecasting.ipynb", 6),  # data/windows.py: make_windows
-    ("notebooks/04_stacked_dropout_bidirectional.ipynb", 33),  # gap_filling_task, GapFillingTask
-    ("notebooks/05_real_world_forecasting.ipynb", 4),  # data/real.py: load_co2
-    ("notebooks/07_attention.ipynb", 15),  # data/synthetic.py: relevant_step_task
-}
+STALE_UNTIL_RESTORED: set[tuple[str, int]] = set()
 
 
 def _shown_cells() -> list[tuple[str, int]]:

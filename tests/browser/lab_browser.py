@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -231,9 +232,12 @@ class LabServer:
         self.log = home / "jupyterlab.log"
         # A fresh user profile, as a new learner has: no settings, workspaces or runtime files
         # of whoever runs the tests; the environment's overrides.json still applies.
+        # The runtime folder holds the kernels' ipc sockets, whose paths a Unix socket limits to
+        # about 107 bytes: a short folder of its own, not one below pytest's (longer under xdist).
+        self.runtime_dir = Path(tempfile.mkdtemp(prefix="lab-rt-"))
         env = dict(
             os.environ,
-            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            JUPYTER_RUNTIME_DIR=str(self.runtime_dir),
             JUPYTERLAB_SETTINGS_DIR=str(home / "user-settings"),
             JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
         )
@@ -322,5 +326,6 @@ class LabServer:
             except OSError:
                 pass
         self._log_file.close()
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
         self._stopped = left
         return left

@@ -23,8 +23,9 @@ from course_utils.checks.base import (
 LONG_TICKERS = ("IBM", "AAPL", "MSFT", "XRX", "AMZN", "GOOGL", "ADBE", "^GSPC", "^IXIC")
 #: Exercise 5.1 passes when the learner's MAE is at most this multiple of persistence's.
 MAX_RATIO_5_1 = 1.15
-#: Exercise 5.2 passes when the learner's MAE is below this multiple of seasonal-naive's.
-MAX_RATIO_5_2 = 1.0
+#: Exercise 5.2 passes when the learner's MAE is below this multiple of seasonal-naive's (beat
+#: it by 10 %: the one-line answer of the exercise text scores at most 0.69, see ``ex_05_2``).
+MAX_RATIO_5_2 = 0.9
 #: ... and when the ups and downs of its forecast around a straight line are at least this share
 #: of the truth's (the season; a flat or straight-line forecast has none).
 MIN_SEASON_5_2 = 0.3
@@ -258,9 +259,9 @@ def ex_05_2(forecast_co2, *, rng) -> str:
     (drawn; see ``_co2_probe``), as it did from the 1990s to the 2020s.
 
     It passes when the forecast has a season (its ups and downs around a straight line, summed
-    over the three periods, are at least 0.3 of the truth's) and its mean MAE over the three periods
-    is below seasonal-naive's (the same week one year earlier). Seasonal-naive plus a year's
-    growth is a legitimate cheap answer and passes (the exercise text says so).
+    over the three periods, are at least 0.3 of the truth's) and its mean MAE over the three
+    periods is below 0.9 × seasonal-naive's (the same week one year earlier). Seasonal-naive
+    plus a year's growth is a legitimate cheap answer and passes (the exercise text says so).
 
     Measured on 1000 draws of the probes (NumPy answers; ``make calibrate`` runs the solution):
     seasonal-naive plus a year's growth scores at most 0.69 × seasonal-naive's MAE and keeps at
@@ -268,8 +269,11 @@ def ex_05_2(forecast_co2, *, rng) -> str:
     draw in eleven, and a straight line through last year's growth on three in five, which is
     why the season is judged apart (both have none); seasonal-naive two years back never scores
     below 1.34. Without the added growth, seasonal-naive plus a year's growth failed 4 of the
-    1000 draws (up to 1.56 ×; cuts in 1999, after the El Niño year 1998), and with two periods
-    instead of three an LSTM on levels scaled to [0, 1] passed 9 of 100 (``make calibrate``).
+    1000 draws (up to 1.56 ×; cuts in 1999, after the El Niño year 1998). The lesson's LSTM on
+    levels scaled to [0, 1] (100 draws, seeds 1000-1099) scored from 0.79 to far above 1: below
+    1 on 6 draws, below 0.9 on 2. Hence the bar of 0.9, not 1: it refuses that mistake on 98 of
+    100 draws and leaves right answers a margin (0.69 / 0.9 for the one-liner). Two draws in a
+    hundred where an LSTM on levels forecasts well are not separable from a right answer.
 
     What it cannot stop: the data are public, so a function written to find its input inside
     ``load_co2()`` by correlation and return the real continuation can pass; like code that
@@ -314,7 +318,7 @@ def ex_05_2(forecast_co2, *, rng) -> str:
             "model at least a year of past weeks, or start from the same weeks a year earlier"
         )
     if error < MAX_RATIO_5_2 * seasonal_error:
-        return "MAE below seasonal-naive's on three held-out periods the check chose, season kept"
+        return "MAE at least 10 % below seasonal-naive's on three held-out periods, season kept"
     bias = float(np.mean(biases))
     summary = (
         f"on the check's held-out weeks your MAE is {error / seasonal_error:.2f} × "

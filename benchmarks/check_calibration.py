@@ -156,6 +156,11 @@ def calibrate(exercise: str, answer, label: str, right: bool, seeds: range) -> R
             row.failures.append(f"seed {seed}: {result.message[:160]}")
         progress(f"{exercise} {label}", row.draws, len(seeds), row.seconds)
         if row.draws % 10 == 0:
+            # Keras keeps every model's traced functions: thousands of fits in one process
+            # (4.1 builds three models per draw) grew it to 20 GB without this
+            import keras
+
+            keras.utils.clear_session(free_memory=True)
             gc.collect()
     return row
 
@@ -220,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     rows: list[Row] = []
     namespaces: dict[str, dict] = {}
+    command = ("python benchmarks/check_calibration.py " + " ".join(argv or sys.argv[1:])).strip()
     for number in wanted:
         exercise_set, exercise = known[number]
         if exercise_set.set_id not in namespaces:
@@ -233,8 +239,12 @@ def main(argv: list[str] | None = None) -> int:
                 answers.append((answer.label, answer.right, answer.make))
         for label, right, make in answers:
             rows.append(calibrate(number, make(namespace), label, right, seeds))
-    command = "python benchmarks/check_calibration.py " + " ".join(argv or sys.argv[1:])
-    table = render(rows, args.draws, command.strip(), time.perf_counter() - started)
+            sys.stderr.write(f"  {' | '.join(rows[-1].cells())}\n")  # kept if the run is stopped
+            if args.out:  # the table so far, so that a long run stopped early still leaves one
+                partial = render(rows, args.draws, command, time.perf_counter() - started)
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_text(f"{partial}\n(partial: the run was still going)\n")
+    table = render(rows, args.draws, command, time.perf_counter() - started)
     print(table)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)

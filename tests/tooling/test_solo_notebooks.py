@@ -1,0 +1,52 @@
+"""The root conftest's rule that lesson 06 runs alone under pytest-xdist (``SOLO_BUDGET``)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def root_conftest(request):
+    module = request.config.pluginmanager.get_plugin(str(ROOT / "conftest.py"))
+    assert module is not None, "the root conftest.py is not loaded as a plugin"
+    return module
+
+
+def test_only_the_notebook_over_the_solo_budget_runs_alone(root_conftest):
+    assert root_conftest.runs_alone("notebooks/06_text_generation.ipynb::Cell 12")
+    for nodeid in (
+        "notebooks/04_stacked_dropout_bidirectional.ipynb::Cell 3",
+        "solutions/06_text_generation_solutions.ipynb::Cell 3",
+        "tests/test_models.py::test_something",
+    ):
+        assert not root_conftest.runs_alone(nodeid), nodeid
+
+
+def test_an_untimed_test_waits_while_the_marker_exists(root_conftest, tmp_path, monkeypatch):
+    marker = tmp_path / "solo-notebook.running"
+    marker.write_text("notebooks/06_text_generation.ipynb")
+    monkeypatch.setattr(root_conftest, "_SOLO_MARKER", marker)
+    monkeypatch.setattr(root_conftest, "_NETWORK_DIR", tmp_path)
+    monkeypatch.setattr(root_conftest, "_solo_waited", 0.0)
+    threading.Timer(1.2, marker.unlink).start()
+    start = time.monotonic()
+    root_conftest._wait_for_solo_notebook()
+    assert 1.0 < time.monotonic() - start < 5
+    assert list(tmp_path.glob("paused-*.seconds")), "the pause is not recorded for the summary"
+
+
+def test_the_wait_has_a_limit(root_conftest, tmp_path, monkeypatch):
+    marker = tmp_path / "solo-notebook.running"
+    marker.write_text("left behind by a crashed worker")
+    monkeypatch.setattr(root_conftest, "_SOLO_MARKER", marker)
+    monkeypatch.setattr(root_conftest, "_NETWORK_DIR", tmp_path)
+    monkeypatch.setattr(root_conftest, "SOLO_WAIT_LIMIT", 1.0)
+    start = time.monotonic()
+    root_conftest._wait_for_solo_notebook()
+    assert time.monotonic() - start < 3 and marker.exists()

@@ -242,14 +242,17 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(f"  {' | '.join(rows[-1].cells())}\n")  # kept if the run is stopped
             if args.out:  # the table so far, so that a long run stopped early still leaves one
                 partial = render(rows, args.draws, command, time.perf_counter() - started)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                args.out.write_text(f"{partial}\n(partial: the run was still going)\n")
+                _write(args.out, f"{partial}\n(partial: the run was still going)\n")
     table = render(rows, args.draws, command, time.perf_counter() - started)
     print(table)
     if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(table, encoding="utf-8")
+        _write(args.out, table)
     return 0 if all(row.meets_bar for row in rows) else 1
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def _number_key(number: str) -> tuple[int, int]:

@@ -28,12 +28,18 @@ def test_only_the_notebook_over_the_solo_budget_runs_alone(root_conftest):
         assert not root_conftest.runs_alone(nodeid), nodeid
 
 
-def test_an_untimed_test_waits_while_the_marker_exists(root_conftest, tmp_path, monkeypatch):
-    marker = tmp_path / "solo-notebook.running"
-    marker.write_text("notebooks/06_text_generation.ipynb")
-    monkeypatch.setattr(root_conftest, "_SOLO_MARKER", marker)
+@pytest.fixture
+def marker(root_conftest, tmp_path, monkeypatch):
+    """A solo notebook's marker in a folder of the test's own, as if the other worker ran one."""
+    path = tmp_path / "solo-notebook.running"
+    path.write_text("notebooks/06_text_generation.ipynb")
+    monkeypatch.setattr(root_conftest, "_SOLO_MARKER", path)
     monkeypatch.setattr(root_conftest, "_NETWORK_DIR", tmp_path)
     monkeypatch.setattr(root_conftest, "_solo_waited", 0.0)
+    return path
+
+
+def test_an_untimed_test_waits_while_the_marker_exists(root_conftest, marker, tmp_path):
     threading.Timer(1.2, marker.unlink).start()
     start = time.monotonic()
     root_conftest._wait_for_solo_notebook()
@@ -41,11 +47,8 @@ def test_an_untimed_test_waits_while_the_marker_exists(root_conftest, tmp_path, 
     assert list(tmp_path.glob("paused-*.seconds")), "the pause is not recorded for the summary"
 
 
-def test_the_wait_has_a_limit(root_conftest, tmp_path, monkeypatch):
-    marker = tmp_path / "solo-notebook.running"
-    marker.write_text("left behind by a crashed worker")
-    monkeypatch.setattr(root_conftest, "_SOLO_MARKER", marker)
-    monkeypatch.setattr(root_conftest, "_NETWORK_DIR", tmp_path)
+def test_the_wait_has_a_limit(root_conftest, marker, monkeypatch):
+    # a marker left behind by a crashed worker
     monkeypatch.setattr(root_conftest, "SOLO_WAIT_LIMIT", 1.0)
     start = time.monotonic()
     root_conftest._wait_for_solo_notebook()

@@ -156,6 +156,7 @@ ANSWERS = {
     ],
     "6.2": [
         right("the tests' model (Adam 0.01, 32/48 units)", lambda ns: (t.make_word_model,)),
+        right("Adam at its default rate (1e-3)", lambda ns: (word_model_with(adam(1e-3)),)),
         wrong("Adam(1e-4): learning rate too low", lambda ns: (word_model_with(adam(1e-4)),)),
         wrong("optimizer='sgd' (rate 0.01)", lambda ns: (word_model_with(lambda: "sgd"),)),
     ],

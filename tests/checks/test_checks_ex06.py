@@ -267,6 +267,40 @@ def test_ex06_2_passes_on_the_solution():
     assert result.margin is not None and result.margin <= 0.8, result.margin  # the accuracy
 
 
+def test_ex06_2_judges_the_best_epoch_and_stops_when_nothing_is_left_to_learn():
+    import keras
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2, use_bias=False)])
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    x_val = np.array([[1.0], [-1.0], [1.0], [-1.0]])
+    y_val = np.array([0, 1, 0, 0])  # the sign says the class, except for the last one
+    right = [np.array([[1.0, -1.0]])]  # 3 of 4 right
+    backwards = [np.array([[-1.0, 1.0]])]  # 1 of 4 right
+    keeper = ex06._best_on_validation(x_val, y_val, "the model")
+    keeper.set_model(model)
+    for epoch, weights in enumerate([backwards, right, backwards]):  # a spike in the last epoch
+        model.set_weights(weights)
+        keeper.on_epoch_end(epoch)
+    assert keeper.epochs == 3 and keeper.best == 0.75 and not model.stop_training
+    np.testing.assert_array_equal(keeper.best_weights[0], right[0])
+    keeper = ex06._best_on_validation(x_val[:2], y_val[:2], "the model")
+    keeper.set_model(model)
+    model.set_weights(right)
+    keeper.on_epoch_end(0)
+    assert keeper.best == 1.0 and model.stop_training
+
+
+@pytest.mark.slow
+def test_ex06_2_passes_at_adams_default_rate():
+    def default_rate(v, n):
+        model = make_word_model(v, n)
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+        return model
+
+    result = ex06.ex_06_2.evaluate(default_rate, seed=1)
+    assert result.passed, result.message
+
+
 def test_ex06_2_records_no_margin_for_a_wrong_structure():
     result = ex06.ex_06_2.evaluate(lambda v, n: make_word_model(v, n, stacked=0), seed=0)
     assert not result.passed and result.margin is None

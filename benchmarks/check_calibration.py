@@ -155,6 +155,9 @@ def calibrate(exercise: str, answer, label: str, right: bool, seeds: range) -> R
         if result.passed != right:
             row.failures.append(f"seed {seed}: {result.message[:160]}")
         progress(f"{exercise} {label}", row.draws, len(seeds), row.seconds)
+        import matplotlib.pyplot as plt
+
+        plt.close("all")  # a check may draw (4.1's tune plots its table): one figure per draw
         if row.draws % 10 == 0:
             # Keras keeps every model's traced functions: thousands of fits in one process
             # (4.1 builds three models per draw) grew it to 20 GB without this

@@ -33,6 +33,10 @@ KNOWN_NATIVE_NOISE = re.compile(
     rb"|^E0000 .*node_def_util\.cc:\d+\] NodeDef mentions attribute use_unbounded_threadpool "
 )
 _stderr_filter_installed = False
+#: The start of a line that absl/TensorFlow logs natively ("E0000 00:00…", "WARNING: All…"),
+#: or too little of a line to tell.
+_MAY_BE_NATIVE_LOG = re.compile(rb"[EWIF]\d|WARNING|.{0,5}$", re.DOTALL)
+_NATIVE_LOG_START = re.compile(rb"[EWIF]\d{4} \d\d:\d\d:|WARNING: All log messages")
 
 
 def _in_jupyter_kernel() -> bool:
@@ -73,15 +77,27 @@ def filter_native_stderr(pattern: re.Pattern[bytes] = KNOWN_NATIVE_NOISE) -> boo
         while view:
             view = view[os.write(downstream, view) :]
 
+    def kept(line: bytes) -> bytes:
+        # a progress bar redraws its line after "\r" and ends it only at 100 %, so a native
+        # message can follow a redraw on the same line: it is matched from where it starts
+        redraw = line.rfind(b"\r") + 1
+        start = _NATIVE_LOG_START.search(line, redraw) if redraw else None
+        cut = start.start() if start else 0
+        return line[:cut] if pattern.search(line[cut:]) else line + b"\n"
+
     def pump() -> None:
         pending = b""
         with os.fdopen(read_end, "rb", buffering=0) as source:
             while chunk := source.read(65536):
                 pending += chunk
                 *lines, pending = pending.split(b"\n")
-                kept = b"".join(line + b"\n" for line in lines if not pattern.search(line))
-                if kept:
-                    forward(kept)
+                out = b"".join(kept(line) for line in lines)
+                # pass a redraw on at once, not when its line ends (a bar ends it at 100 %),
+                # unless what follows its "\r" may yet become a native log line
+                if b"\r" in pending and not _MAY_BE_NATIVE_LOG.match(pending.rpartition(b"\r")[2]):
+                    out, pending = out + pending, b""
+                if out:
+                    forward(out)
         if pending and not pattern.search(pending):
             forward(pending)
 

@@ -121,6 +121,25 @@ def test_unknown_attribute_is_an_attribute_error():
         cu.nonexistent  # noqa: B018
 
 
+def test_native_stderr_filter_passes_progress_redraws_on_at_once_and_drops_noise_after_one():
+    code = (
+        "import os, sys, time\n"
+        "from course_utils.runtime import filter_native_stderr\n"
+        "filter_native_stderr()\n"
+        "os.write(2, b'\\rbar  1/2')\n"
+        "time.sleep(0.5)\n"
+        "os.write(2, b'\\rbar  2/2E0000 00:00:1.2 5 node_def_util.cc:682] NodeDef mentions '\n"
+        "         b'attribute use_unbounded_threadpool which is unknown\\n')\n"
+        "os.write(2, b'kept\\n')\n"
+        "time.sleep(0.5)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
+    first = os.read(process.stderr.fileno(), 100)  # before the line ends, while the bar runs
+    rest = process.communicate(timeout=60)[1]
+    assert first == b"\rbar  1/2"
+    assert first + rest == b"\rbar  1/2\rbar  2/2kept\n"
+
+
 @pytest.mark.slow
 def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
     tmp_path, monkeypatch

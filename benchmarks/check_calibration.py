@@ -2,6 +2,7 @@
 
     make calibrate                                   # every check, 100 draws each
     python benchmarks/check_calibration.py --checks 5.2,3.1 --draws 20
+    python benchmarks/check_calibration.py --checks 4.1 --answers RMSE   # one answer
 
 A check is a statistical test: it judges code on data it draws, so a right answer can be refused
 on an unlucky draw and a wrong one accepted on a lucky draw. For every check this script runs,
@@ -206,6 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-seed", type=int, default=1000, help="first seed (1000)")
     parser.add_argument("--out", type=Path, help=f"write the table there (e.g. {DEFAULT_OUT})")
     parser.add_argument("--no-wrong", action="store_true", help="right answers only")
+    parser.add_argument(
+        "--answers",
+        help="only the answers whose label contains one of these comma-separated words "
+        "(e.g. 'solution,RMSE'); the default is every answer",
+    )
     args = parser.parse_args(argv)
     if args.draws < 1:
         parser.error("--draws must be at least 1")
@@ -240,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         for answer in registry.get(number, []):
             if answer.right or not args.no_wrong:
                 answers.append((answer.label, answer.right, answer.make))
+        if args.answers:
+            words = [word.strip() for word in args.answers.split(",") if word.strip()]
+            answers = [a for a in answers if any(word in a[0] for word in words)]
         for label, right, make in answers:
             rows.append(calibrate(number, make(namespace), label, right, seeds))
             sys.stderr.write(f"  {' | '.join(rows[-1].cells())}\n")  # kept if the run is stopped

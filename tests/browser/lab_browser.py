@@ -276,7 +276,7 @@ class LabServer:
         raise RuntimeError(f"JupyterLab did not answer in {timeout:.0f} s:\n{self.output()}")
 
     def api(self, path: str, method: str = "GET") -> object:
-        """Call the server's REST API (used only to start and stop it, never to run cells)."""
+        """Call the server's REST API (to start and stop it and read files, never to run cells)."""
         request = urllib.request.Request(
             f"{self.url}/api/{path}",
             method=method,

@@ -49,6 +49,12 @@ class NotebookPage:
         self.page, self.path = page, path
         page.goto(lab.page_url(path))
         page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(timeout=90_000)
+        # JupyterLab renders a notebook's cells in batches: read the page only once it shows
+        # every cell of the file (once, 11 of 19 were there when the kernel was first idle)
+        stored = len(lab.api(f"contents/{path}")["content"]["cells"])
+        deadline = time.monotonic() + 60
+        while len(self.cells()) < stored and time.monotonic() < deadline:
+            time.sleep(0.1)
         self.wait_idle(timeout=90)
 
     def kernel_status(self) -> str | None:

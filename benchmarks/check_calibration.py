@@ -16,8 +16,9 @@ on ``--draws`` draws (seeds ``--first-seed`` on, never the suite's fixed ones):
   a scaler fitted on everything, ...).
 
 It prints, and writes to ``benchmarks/results/check_calibration.md`` (with ``--out``), one row
-per answer: how often it passed, the largest share of the check's allowance a passing right
-answer used (``margin``: 0.5 means half the allowed error; see ``checks.base.record_margin``),
+per answer: how often it passed, the largest share of the check's allowance a right answer used
+(``margin``: 0.5 means half the allowed error, above 1 a refusal; see
+``checks.base.record_margin``),
 the seconds per draw, and whether the row meets the bar: a right answer passes every draw with
 a margin of at most 0.8, a wrong answer is refused on at least 95 % of the draws.
 """
@@ -151,8 +152,8 @@ def calibrate(exercise: str, answer, label: str, right: bool, seeds: range) -> R
         row.cpu_seconds += _cpu() - cpu
         row.draws += 1
         row.passed += result.passed
-        if result.passed and result.margin is not None:
-            row.margins.append(result.margin)
+        if result.margin is not None and (result.passed or right):
+            row.margins.append(result.margin)  # a right answer's refusals count: how far over
         if result.passed != right:
             row.failures.append(f"seed {seed}: {result.message[:160]}")
         progress(f"{exercise} {label}", row.draws, len(seeds), row.seconds)

@@ -6,7 +6,12 @@ layer by layer (``keras.Input`` → ``LSTM(50)`` → ``Dense(1)``) before using 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from course_utils import validate
+
+if TYPE_CHECKING:
+    import keras
 
 CELLS = ("lstm", "gru")
 #: What ``build_regressor(norm=...)`` accepts: no normalisation, ``LayerNormalization`` or
@@ -26,7 +31,7 @@ def build_regressor(
     norm: str | None = None,
     bidirectional: bool = False,
     horizon: int = 1,
-    learning_rate: float = 1e-3,
+    learning_rate: float | keras.optimizers.schedules.LearningRateSchedule = 1e-3,
     name: str = "regressor",
 ):
     """A compiled recurrent regressor: windows (window, features) → the next ``horizon`` values.
@@ -59,13 +64,19 @@ def build_regressor(
     horizon
         outputs of the final ``Dense`` layer.
     learning_rate
-        Adam's step size.
+        Adam's step size: a number, or a Keras schedule of it such as
+        ``keras.optimizers.schedules.CosineDecay`` (exercise 3.1).
 
     Examples
     --------
     >>> model = build_regressor(window=10, units=8)
     >>> model.count_params()
     329
+    >>> import keras
+    >>> schedule = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=300)
+    >>> model = build_regressor(window=10, units=8, learning_rate=schedule)
+    >>> round(float(model.optimizer.learning_rate), 4)  # the schedule's rate before any step
+    0.003
     """
     import keras
 
@@ -86,9 +97,10 @@ def build_regressor(
             f"norm goes between stacked recurrent layers: it needs layers >= 2, got {layers}"
         )
     bidirectional = validate.flag(bidirectional, "bidirectional")
-    learning_rate = validate.finite_float(
-        learning_rate, "learning_rate", low=0.0, low_inclusive=False
-    )
+    if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        learning_rate = float(
+            validate.finite_float(learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+        )
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
 
@@ -116,5 +128,5 @@ def build_regressor(
             stack.append(norm_class(name=f"{norm.lower()}_norm_{index}"))
     stack.append(keras.layers.Dense(horizon, name="dense"))
     model = keras.Sequential(stack, name=name)
-    model.compile(optimizer=keras.optimizers.Adam(float(learning_rate)), loss="mse")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     return model

@@ -80,3 +80,24 @@ def test_unknown_checks_are_refused_with_the_list_of_known_ones(capsys):
     with pytest.raises(SystemExit):
         cc.main(["--checks", "9.9", "--draws", "1"])
     assert "no check for 9.9" in capsys.readouterr().err
+
+
+def test_a_refused_right_answer_shows_how_far_over_its_allowance(monkeypatch):
+    import course_utils.checks as checks
+    from course_utils.checks.base import Hint, exercise_check, record_margin
+
+    @exercise_check
+    def ex_09_9(answer, *, rng):
+        error = answer + rng.uniform(0.0, 0.1)
+        record_margin(error, allowed=1.0)
+        if error > 1.0:
+            raise Hint("too far")
+        return "close enough"
+
+    monkeypatch.setattr(checks, "ex_09_9", ex_09_9, raising=False)
+    refused = cc.calibrate("9.9", ((1.05,), {}), "over", True, range(3))
+    assert refused.passed == 0 and refused.worst_margin > 1.05  # the refusals' margins count
+    passing = cc.calibrate("9.9", ((0.5,), {}), "under", True, range(3))
+    assert passing.passed == 3 and 0.5 <= passing.worst_margin <= 0.6 and passing.meets_bar
+    wrong = cc.calibrate("9.9", ((1.05,), {}), "over", False, range(3))
+    assert wrong.meets_bar and wrong.worst_margin is None  # a wrong answer's margins: not shown

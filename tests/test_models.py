@@ -73,3 +73,18 @@ def test_recurrent_dropout_and_norm_between_stacked_layers():
 def test_bad_lesson_04_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         build_regressor(5, **kwargs)
+
+
+def test_build_regressor_takes_a_learning_rate_schedule():
+    import keras
+
+    schedule = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=10)
+    model = build_regressor(window=4, units=3, learning_rate=schedule)
+    assert model.optimizer.learning_rate is not None
+    x, y = np.zeros((8, 4, 1), "float32"), np.zeros((8, 1), "float32")
+    model.fit(x, y, epochs=1, batch_size=4, verbose=0)
+    # after 2 of the 10 decay steps the rate has left 3e-3 along the cosine
+    assert float(model.optimizer.learning_rate) < 3e-3
+    assert float(model.optimizer.learning_rate) == pytest.approx(
+        3e-3 * 0.5 * (1 + np.cos(0.2 * np.pi)), rel=1e-5
+    )

@@ -162,10 +162,13 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
 
     Calibration (``benchmarks/check_calibration.py --checks 3.1``): the error depends on how
     far training got, not on the windows judged. At the lesson's learning rate of 1e-3 the
-    recipe used 0.10–1.09 of the allowance over seeds 1003–1019 (seed 1011 failed); at 3e-3,
-    which the exercise now asks for, at most 0.40 over seeds 1000–1019. The bar measures
-    quality, not effort: 3 epochs of the recipe are refused on all of those 20 draws, but 5
-    epochs already reach the bar on 6 of them.
+    recipe used 0.10–1.09 of the allowance over seeds 1003–1019 (seed 1011 failed). At a
+    constant 3e-3 it used at most 0.54 on 99 of seeds 1000–1099, but seed 1096 failed (1.00 of
+    the allowance natively): its training loss rose over the last five epochs to 9 × its
+    best, an Adam spike that training ended inside. The exercise therefore decays the rate
+    from 3e-3 to zero along a cosine: at most 0.27 of the allowance over seeds 1000–1099, all
+    passed. The bar measures quality, not effort: 3 epochs at a constant 3e-3 are refused on
+    99 of 100 draws, but 5 epochs reach the bar on 6 of 20.
     """
     task = _cosine_task(rng)
     window, series, X, target = task["window"], task["series"], task["X"], task["target"]
@@ -222,7 +225,8 @@ def ex_03_1(train_cosine_model, *, rng) -> str:
     raise Hint(
         f"on windows beyond the series, your model's MSE is {error / persistence:.2f} × that "
         "of persistence (the bar: at most 0.2 ×). Did you train LSTM(50) → Dense(1) for 30 "
-        "epochs at batch size 32 and a learning rate of 3e-3 on the scaled training windows?"
+        "epochs at batch size 32 on the scaled training windows, with the learning rate "
+        "decaying from 3e-3 to zero along a cosine (CosineDecay)?"
     )
 
 

@@ -1,4 +1,5 @@
-"""The root conftest's rule that lesson 06 runs alone under pytest-xdist (``SOLO_BUDGET``)."""
+"""The root conftest's rule that lessons 06 and 04 run alone under pytest-xdist (``SOLO_BUDGET``,
+``SOLO_NOTEBOOKS``)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,12 @@ def root_conftest(request):
     return module
 
 
-def test_only_the_notebook_over_the_solo_budget_runs_alone(root_conftest):
+def test_only_lesson_06_and_the_listed_notebooks_run_alone(root_conftest):
     assert root_conftest.runs_alone("notebooks/06_text_generation.ipynb::Cell 12")
+    assert root_conftest.runs_alone("notebooks/04_stacked_dropout_bidirectional.ipynb::Cell 3")
     for nodeid in (
-        "notebooks/04_stacked_dropout_bidirectional.ipynb::Cell 3",
+        "notebooks/03_sine_forecasting.ipynb::Cell 3",
+        "solutions/04_stacked_dropout_bidirectional_solutions.ipynb::Cell 3",
         "solutions/06_text_generation_solutions.ipynb::Cell 3",
         "tests/test_models.py::test_something",
     ):

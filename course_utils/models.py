@@ -98,8 +98,8 @@ def build_regressor(
         )
     bidirectional = validate.flag(bidirectional, "bidirectional")
     if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-        learning_rate = float(
-            validate.finite_float(learning_rate, "learning_rate", low=0.0, low_inclusive=False)
+        learning_rate = validate.finite_float(
+            learning_rate, "learning_rate", low=0.0, low_inclusive=False
         )
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")

@@ -114,14 +114,28 @@ def kneser_ney_line(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- models and training ---------------------------------------------------------------------
-def build(recipe: Recipe, vocab_size: int, *, jit_compile: Any = "auto", unroll: bool = False):
+def build(
+    recipe: Recipe,
+    vocab_size: int,
+    *,
+    jit_compile: Any = "auto",
+    unroll: bool = False,
+    stateful: bool = False,
+):
+    """The lesson's model; ``stateful=True`` carries the LSTM's state from one batch to the next
+    (its batch size is then fixed to ``recipe.batch``)."""
     import keras
 
+    length = recipe.length if unroll else None
     model = keras.Sequential(
         [
-            keras.Input(shape=(None if not unroll else recipe.length,), dtype="int32"),
+            keras.Input(batch_shape=(recipe.batch, length), dtype="int32")
+            if stateful
+            else keras.Input(shape=(length,), dtype="int32"),
             keras.layers.Embedding(vocab_size, recipe.embed_dim, name="embedding"),
-            keras.layers.LSTM(recipe.units, return_sequences=True, unroll=unroll, name="lstm"),
+            keras.layers.LSTM(
+                recipe.units, return_sequences=True, unroll=unroll, stateful=stateful, name="lstm"
+            ),
             keras.layers.Dense(vocab_size, name="logits"),
         ],
         name="char_lstm",
@@ -146,6 +160,30 @@ def train_dataset(data: dict[str, Any], recipe: Recipe, epoch: int):
         .shuffle(len(x), seed=1000 + epoch)
         .batch(recipe.batch, drop_remainder=True)
     )
+
+
+def stream_batches(ids: Any, batch: int, length: int, offset: int = 0):
+    """Batches for truncated back-propagation through the whole text, with a stateful LSTM.
+
+    The text (from ``offset`` on) is cut into ``batch`` streams of equal length, side by side;
+    batch ``k`` holds characters ``k·length … (k+1)·length - 1`` of every stream, so row ``i``
+    of each batch continues row ``i`` of the batch before it. Returns ``(x, y)`` of shape
+    ``(steps, batch, length)``, ``y`` the next character of each ``x``.
+
+    >>> x, y = stream_batches(list(range(21)), batch=2, length=3)
+    >>> x.shape, x[0].tolist(), x[1].tolist(), y[0].tolist()
+    ((3, 2, 3), [[0, 1, 2], [10, 11, 12]], [[3, 4, 5], [13, 14, 15]], [[1, 2, 3], [11, 12, 13]])
+    """
+    import numpy as np
+
+    ids = np.asarray(ids)[offset:]
+    per_stream = (len(ids) - 1) // batch
+    steps = per_stream // length
+    if steps < 1:
+        raise ValueError(f"{len(ids)} ids are too few for {batch} streams of {length} or more")
+    x = ids[: batch * per_stream].reshape(batch, per_stream)[:, : steps * length]
+    y = ids[1 : batch * per_stream + 1].reshape(batch, per_stream)[:, : steps * length]
+    return tuple(a.reshape(batch, steps, length).transpose(1, 0, 2) for a in (x, y))
 
 
 def cpu_seconds() -> float:
@@ -528,12 +566,24 @@ def write_speed(rows: list[dict[str, Any]], path: Path, steps: int) -> None:
 
 # --- the lesson's budget: batch size with the learning rate scaled, at equal epochs ------------
 def lesson_run(
-    data: dict[str, Any], batch: int, lr: float, epochs: int, units: int = 256, length: int = 100
+    data: dict[str, Any],
+    batch: int,
+    lr: float,
+    epochs: int,
+    units: int = 256,
+    length: int = 100,
+    stateful: bool = False,
 ):
     """The lesson's training cell (cosine schedule to a twentieth, clipnorm 1) for one setting.
 
+    ``stateful=True``: truncated back-propagation through time over the whole text instead of
+    shuffled windows (``stream_batches``; each epoch starts the streams ``13 · epoch`` characters
+    further on, so the cuts move, and from a zero state); the LSTM carries its state from one
+    window to the next, and gradients stop at the window's start. It is validated by a
+    stateless copy with the same weights.
+
     Returns one row per epoch: validation bits/char (windows of 250, as the lesson's curve) and
-    the CPU seconds of training so far.
+    the CPU seconds of training so far (validation included).
     """
     import keras
     import tensorflow as tf
@@ -550,8 +600,13 @@ def lesson_run(
     )
     xv, yv = cutext.next_char_windows(data["val_ids"], VAL_LENGTH)
     val = tf.data.Dataset.from_tensor_slices((xv, yv)).batch(64)
-    model = build(Recipe(units, batch, lr, length), len(data["vocab"]), jit_compile=False)
-    steps = epochs * (len(x) // batch)
+    recipe = Recipe(units, batch, lr, length)
+    model = build(recipe, len(data["vocab"]), jit_compile=False, stateful=stateful)
+    steps_per_epoch = len(x) // batch
+    if stateful:
+        steps_per_epoch = len(stream_batches(data["train_ids"], batch, length, 13 * epochs)[0])
+        twin = build(recipe, len(data["vocab"]), jit_compile=False)  # validates, stateless
+    steps = epochs * steps_per_epoch
     schedule = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps, alpha=0.05)
     model.optimizer = keras.optimizers.Adam(schedule, clipnorm=1.0)
     model.compile(
@@ -560,21 +615,37 @@ def lesson_run(
         jit_compile=False,
     )
     rows, cpu = [], 0.0
-    label = f"{batch} × {length}, lr {lr:g}, {units} units"
+    label = f"{batch} × {length}, lr {lr:g}, {units} units" + (", stateful" if stateful else "")
     for epoch in range(epochs):
-        bar = Bar(f"{label}, epoch {epoch + 1}", len(x) // batch)
+        bar = Bar(f"{label}, epoch {epoch + 1}", steps_per_epoch)
         cpu0 = cpu_seconds()
-        history = model.fit(
-            train,
-            validation_data=val,
-            initial_epoch=epoch,
-            epochs=epoch + 1,
-            shuffle=False,
-            verbose=0,
-            callbacks=[_bar_callback(bar, 0, cpu, cpu0)],
-        )
+        if stateful:
+            xs, ys = stream_batches(data["train_ids"], batch, length, 13 * epoch)
+            streams = tf.data.Dataset.from_tensor_slices((xs, ys)).take(steps_per_epoch)
+            model.get_layer("lstm").reset_state()  # each epoch reads the text from a zero state
+            model.fit(
+                streams,
+                initial_epoch=epoch,
+                epochs=epoch + 1,
+                shuffle=False,
+                verbose=0,
+                callbacks=[_bar_callback(bar, 0, cpu, cpu0)],
+            )
+            twin.set_weights(model.get_weights())
+            val_loss = twin.evaluate(val, verbose=0)
+        else:
+            history = model.fit(
+                train,
+                validation_data=val,
+                initial_epoch=epoch,
+                epochs=epoch + 1,
+                shuffle=False,
+                verbose=0,
+                callbacks=[_bar_callback(bar, 0, cpu, cpu0)],
+            )
+            val_loss = history.history["val_loss"][-1]
         cpu += cpu_seconds() - cpu0
-        val_bits = history.history["val_loss"][-1] / math.log(2)
+        val_bits = val_loss / math.log(2)
         bar.close(f"val {val_bits:.3f} bits/char · {cpu:.0f} CPU-s")
         rows.append(
             {
@@ -582,6 +653,7 @@ def lesson_run(
                 "length": length,
                 "lr": lr,
                 "units": units,
+                "stateful": stateful,
                 "epochs": epochs,
                 "epoch": epoch + 1,
                 "val_bits": val_bits,
@@ -591,24 +663,29 @@ def lesson_run(
     return rows
 
 
-def compare(data: dict[str, Any], cases: list[str], out: Path) -> None:
-    """Run ``batch:lr:epochs[:units[:length]]`` cases of the lesson's training; add to ``out``."""
+def _case_key(row: dict[str, Any]) -> tuple:
+    """What identifies a ``--compare`` case among the stored rows (older rows: windows of 100,
+    not stateful)."""
+    return (
+        row["batch"],
+        row["lr"],
+        row["epochs"],
+        row["units"],
+        row.get("length", 100),
+        row.get("stateful", False),
+    )
+
+
+def compare(data: dict[str, Any], cases: list[str], out: Path, stateful: bool = False) -> None:
+    """Run ``batch:lr:epochs[:units[:length]]`` cases of the lesson's training; add to ``out``
+    (a case run again replaces its old rows)."""
     old = json.loads(out.read_text()) if out.exists() else []
     for case in cases:
         batch, lr, epochs, *units = case.split(":")
-        rows = lesson_run(data, int(batch), float(lr), int(epochs), *(int(u) for u in units))
-        old = [
-            r
-            for r in old
-            if (r["batch"], r["lr"], r["epochs"], r["units"])
-            != (
-                rows[0]["batch"],
-                rows[0]["lr"],
-                rows[0]["epochs"],
-                rows[0]["units"],
-                rows[0]["length"],
-            )
-        ] + rows
+        rows = lesson_run(
+            data, int(batch), float(lr), int(epochs), *(int(u) for u in units), stateful=stateful
+        )
+        old = [r for r in old if _case_key(r) != _case_key(rows[0])] + rows
         out.write_text(json.dumps(old, indent=1) + "\n")
     lines = [
         "# Lesson 06's training: windows per step, window length, learning rate, width",
@@ -620,13 +697,18 @@ def compare(data: dict[str, Any], cases: list[str], out: Path) -> None:
         " the lesson's learning curve) and the process CPU seconds of training so far"
         " (validation included), on a shared 2-core machine.",
         "",
+        "`--stateful` (rows marked *TBPTT*): truncated back-propagation through the whole"
+        " text with a stateful LSTM, `windows per step` streams read side by side, instead of"
+        " shuffled windows.",
+        "",
         "| units | windows per step | window | learning rate | epochs | after epoch "
         "| val bits/char | CPU-s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in old:
+        window = f"{r.get('length', 100)}{' TBPTT' if r.get('stateful') else ''}"
         lines.append(
-            f"| {r['units']} | {r['batch']} | {r.get('length', 100)} | {r['lr']:g} | "
+            f"| {r['units']} | {r['batch']} | {window} | {r['lr']:g} | "
             f"{r['epochs']} | {r['epoch']} | {r['val_bits']:.3f} | {r['cpu_s']:.0f} |"
         )
     out.with_suffix(".md").write_text("\n".join(lines) + "\n")
@@ -657,6 +739,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed-steps", type=int, default=20)
     parser.add_argument("--speed-cases", help="comma-separated indexes into SPEED_CASES")
     parser.add_argument("--compare", nargs="+", metavar="BATCH:LR:EPOCHS[:UNITS[:LENGTH]]")
+    parser.add_argument(
+        "--stateful", action="store_true", help="--compare with truncated BPTT over the text"
+    )
     args = parser.parse_args(argv)
 
     import course_utils as cu
@@ -669,7 +754,7 @@ def main(argv: list[str] | None = None) -> int:
         speed(data, args.speed_steps, args.results / "char_lm_speed.md", cases)
         return 0
     if args.compare:
-        compare(data, args.compare, args.results / "char_lm_batch.json")
+        compare(data, args.compare, args.results / "char_lm_batch.json", stateful=args.stateful)
         return 0
 
     names = [n.strip() for n in args.models.split(",") if n.strip()]

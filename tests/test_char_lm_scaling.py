@@ -101,3 +101,53 @@ def test_crossing_sentence():
 def test_a_state_of_other_settings_is_refused(run):
     with pytest.raises(SystemExit, match="other settings"):
         run("--corpus-chars", "13000")
+
+
+def test_stream_batches_continue_each_row_from_one_batch_to_the_next():
+    ids = list(range(1000))
+    x, y = scaling.stream_batches(ids, batch=4, length=10, offset=3)
+    assert x.shape == y.shape == (24, 4, 10)  # 997 ids: 4 streams of 249, 24 windows of 10 each
+    assert (y == x + 1).all()  # the target is the next character
+    for k in range(len(x) - 1):  # row i of batch k+1 starts where row i of batch k ended
+        assert (x[k + 1][:, 0] == x[k][:, -1] + 1).all()
+    assert x[0, 0, 0] == 3 and x[0, 1, 0] == 3 + 249  # the offset, then one stream after another
+    with pytest.raises(ValueError, match="too few"):
+        scaling.stream_batches(list(range(20)), batch=4, length=10)
+
+
+def test_compare_replaces_a_case_run_again_and_keeps_the_others(tmp_path, monkeypatch):
+    out = tmp_path / "batch.json"
+
+    def fake_run(data, batch, lr, epochs, units=256, length=100, stateful=False):
+        return [
+            {
+                "batch": batch,
+                "length": length,
+                "lr": lr,
+                "units": units,
+                "stateful": stateful,
+                "epochs": epochs,
+                "epoch": 1,
+                "val_bits": 3.0 - stateful,
+                "cpu_s": 1.0,
+            }
+        ]
+
+    monkeypatch.setattr(scaling, "lesson_run", fake_run)
+    scaling.compare({}, ["64:0.008:1:256:50"], out)
+    scaling.compare({}, ["64:0.008:1:256:50"], out, stateful=True)
+    scaling.compare({}, ["64:0.008:1:256:50"], out, stateful=True)  # replaces its own rows
+    rows = json.loads(out.read_text())
+    assert [r["stateful"] for r in rows] == [False, True]
+    assert (
+        "| 256 | 64 | 50 TBPTT | 0.008 | 1 | 1 | 2.000 | 1 |" in out.with_suffix(".md").read_text()
+    )
+
+
+@pytest.mark.slow  # trains a (tiny) model: the notebooks tier
+def test_a_stateful_run_trains_and_is_validated_by_a_stateless_copy():
+    data = scaling.prepare(12000)
+    rows = scaling.lesson_run(data, batch=8, lr=8e-3, epochs=2, units=16, length=20, stateful=True)
+    assert [r["epoch"] for r in rows] == [1, 2] and all(r["stateful"] for r in rows)
+    assert 0 < rows[1]["val_bits"] < rows[0]["val_bits"] < 10  # it learns
+    assert rows[1]["cpu_s"] > rows[0]["cpu_s"] > 0

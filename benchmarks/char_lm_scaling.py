@@ -216,7 +216,8 @@ def _bar_callback(bar: Bar, budget: float, spent: float, started: float):
         def on_train_batch_end(self, batch, logs=None):
             if batch % 4 == 0:
                 used = spent + cpu_seconds() - started
-                bar.show(batch + 1, f"{used:7.0f} of {budget:.0f} CPU-s")
+                of_budget = f" of {budget:.0f}" if budget else ""  # --compare has no budget
+                bar.show(batch + 1, f"{used:7.0f}{of_budget} CPU-s")
 
     return Progress()
 
@@ -615,7 +616,7 @@ def lesson_run(
         jit_compile=False,
     )
     rows, cpu = [], 0.0
-    label = f"{batch} × {length}, lr {lr:g}, {units} units" + (", stateful" if stateful else "")
+    label = f"{batch}×{length}{' TBPTT' if stateful else ''} lr {lr:g} {units}u"
     for epoch in range(epochs):
         bar = Bar(f"{label}, epoch {epoch + 1}", steps_per_epoch)
         cpu0 = cpu_seconds()
@@ -687,6 +688,11 @@ def compare(data: dict[str, Any], cases: list[str], out: Path, stateful: bool = 
         )
         old = [r for r in old if _case_key(r) != _case_key(rows[0])] + rows
         out.write_text(json.dumps(old, indent=1) + "\n")
+    write_compare_markdown(old, out.with_suffix(".md"))
+
+
+def write_compare_markdown(rows: list[dict[str, Any]], path: Path) -> None:
+    """The ``--compare`` rows as a Markdown table."""
     lines = [
         "# Lesson 06's training: windows per step, window length, learning rate, width",
         "",
@@ -705,13 +711,13 @@ def compare(data: dict[str, Any], cases: list[str], out: Path, stateful: bool = 
         "| val bits/char | CPU-s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in old:
+    for r in rows:
         window = f"{r.get('length', 100)}{' TBPTT' if r.get('stateful') else ''}"
         lines.append(
             f"| {r['units']} | {r['batch']} | {window} | {r['lr']:g} | "
             f"{r['epochs']} | {r['epoch']} | {r['val_bits']:.3f} | {r['cpu_s']:.0f} |"
         )
-    out.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(lines) + "\n")
 
 
 def report(content, budget_cpu, cpu_per_second, results: Path, command: str) -> dict[str, Any]:

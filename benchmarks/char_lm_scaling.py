@@ -620,30 +620,24 @@ def lesson_run(
     for epoch in range(epochs):
         bar = Bar(f"{label}, epoch {epoch + 1}", steps_per_epoch)
         cpu0 = cpu_seconds()
+        epoch_data = train
         if stateful:
             xs, ys = stream_batches(data["train_ids"], batch, length, 13 * epoch)
-            streams = tf.data.Dataset.from_tensor_slices((xs, ys)).take(steps_per_epoch)
+            epoch_data = tf.data.Dataset.from_tensor_slices((xs, ys)).take(steps_per_epoch)
             model.get_layer("lstm").reset_state()  # each epoch reads the text from a zero state
-            model.fit(
-                streams,
-                initial_epoch=epoch,
-                epochs=epoch + 1,
-                shuffle=False,
-                verbose=0,
-                callbacks=[_bar_callback(bar, 0, cpu, cpu0)],
-            )
+        history = model.fit(
+            epoch_data,
+            validation_data=None if stateful else val,  # the stateless twin validates instead
+            initial_epoch=epoch,
+            epochs=epoch + 1,
+            shuffle=False,
+            verbose=0,
+            callbacks=[_bar_callback(bar, 0, cpu, cpu0)],
+        )
+        if stateful:
             twin.set_weights(model.get_weights())
             val_loss = twin.evaluate(val, verbose=0)
         else:
-            history = model.fit(
-                train,
-                validation_data=val,
-                initial_epoch=epoch,
-                epochs=epoch + 1,
-                shuffle=False,
-                verbose=0,
-                callbacks=[_bar_callback(bar, 0, cpu, cpu0)],
-            )
             val_loss = history.history["val_loss"][-1]
         cpu += cpu_seconds() - cpu0
         val_bits = val_loss / math.log(2)

@@ -176,7 +176,61 @@ def _device_summary(tf) -> str:
     return f"CPU only ({cores} cores)"
 
 
-def start(seed: int = 42) -> None:
+def build_optimizer_at_compile() -> bool:
+    """Make ``keras.Model.compile`` create the optimizer's variables at once (TensorFlow only).
+
+    Keras 3 on TensorFlow creates the optimizer's variables (Adam's two moments per weight)
+    inside the first traced training step when no distribution strategy is set. A
+    ``tf.function`` that creates variables is traced twice, so every model paid for two traces
+    of its training step: about 1-2 s per model on a 2-core CPU, most of the fixed cost of a
+    small recurrent model (measured 2026-12-07: a first epoch of 2.7-3.1 s became 1.7-1.8 s).
+    After this call, ``compile`` of a built model (one with a ``keras.Input``) builds its
+    optimizer for ``model.trainable_variables`` right away, which is what ``fit`` would have
+    done. Same variables, same zeros, same order: the trained weights are bit-identical
+    (``tests/test_runtime.py``). Unbuilt models and other backends are left to Keras.
+
+    Returns ``True`` if it installed the change now, ``False`` if it was already in place.
+    :func:`start` calls it.
+
+    Examples
+    --------
+    >>> import keras
+    >>> build_optimizer_at_compile() in (True, False)
+    True
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> model.optimizer.built
+    True
+    """
+    import functools
+
+    import keras
+
+    # patched where Keras defines it (Trainer): load_model compiles a model only if its class's
+    # compile is Trainer.compile, and a patch on keras.Model would read as an override
+    owner = next(cls for cls in keras.Model.__mro__ if "compile" in vars(cls))
+    compile_ = owner.compile
+    if getattr(compile_, "_course_builds_optimizer", False):
+        return False
+
+    @functools.wraps(compile_)
+    def compile(self, *args, **kwargs):
+        compile_(self, *args, **kwargs)
+        optimizer = getattr(self, "optimizer", None)
+        if (
+            keras.backend.backend() == "tensorflow"
+            and self.built
+            and optimizer is not None
+            and not optimizer.built
+        ):
+            optimizer.build(self.trainable_variables)
+
+    compile._course_builds_optimizer = True  # type: ignore[attr-defined]
+    owner.compile = compile
+    return True
+
+
+def start(seed: int = 42, threads: int | None = None) -> None:
     """Prepare a notebook: quiet, seeded, deterministic TensorFlow, then one summary line.
 
     Call it in the first code cell, before anything imports TensorFlow or Keras:
@@ -189,7 +243,23 @@ def start(seed: int = 42) -> None:
     3. calls ``tf.config.experimental.enable_op_determinism()``;
     4. inside a Jupyter kernel, filters the one known-harmless C++ log line that determinism
        makes TensorFlow 2.21 print (:data:`KNOWN_NATIVE_NOISE`);
-    5. prints versions and devices on one line.
+    5. makes ``compile`` build the optimizer at once (:func:`build_optimizer_at_compile`):
+       TensorFlow then traces a model's training step once instead of twice, with
+       bit-identical results;
+    6. with ``threads=n``, runs TensorFlow's operations on ``n`` threads (both of its thread
+       pools) instead of one per core; see below;
+    7. prints versions and devices on one line.
+
+    ``threads=1`` is for notebooks whose models are small (a few thousand to a few ten
+    thousand weights): their steps are thousands of tiny operations, which two threads do not
+    run faster than one, only less predictably. Measured on a 2-core CI machine (2026-12-07),
+    60 epochs of two stacked ``LSTM(32)`` and a 64-unit LSTM on sequences of 50 steps took
+    about the same time on average with one thread and with the default, but with the default
+    it varied 1.6-fold from run to run (16-27 s; one thread: 20-21 s) and used more CPU time.
+    Large models (lesson 06's character LSTM) keep the default: their matrix products do gain
+    from a second core. The results do not depend on it (the same weights, bit for bit, in
+    ``tests/test_runtime.py``). It must come before TensorFlow runs its first operation: in a
+    kernel that already ran one, ``start`` warns and keeps the threads it has.
 
     Examples
     --------
@@ -202,11 +272,13 @@ def start(seed: int = 42) -> None:
     TypeError
         ``seed`` is not an int.
     ValueError
-        ``seed`` is negative or does not fit in 32 bits.
+        ``seed`` is negative or does not fit in 32 bits, or ``threads`` is below 1.
     """
     from course_utils import validate  # here: importing course_utils stays free of NumPy
 
     seed = validate.seed(seed, below_2_32=True)
+    if threads is not None:
+        threads = validate.positive_int(threads, "threads")
     late = _configure_environment()
     if late:
         warnings.warn(
@@ -221,16 +293,48 @@ def start(seed: int = 42) -> None:
     import numpy as np
     import tensorflow as tf
 
+    if threads is not None:
+        _use_threads(tf, threads)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
+    build_optimizer_at_compile()
     if _in_jupyter_kernel():
         filter_native_stderr()
     random.seed(seed)  # set_random_seed does this too; explicit for the reader
     print(
         f"lstm-course · Python {platform.python_version()} · TensorFlow {tf.__version__} · "
         f"Keras {keras.__version__} · NumPy {np.__version__} · {_device_summary(tf)} · "
-        f"seed {seed}"
+        f"{_threads_summary(tf)}seed {seed}"
     )
+
+
+def _use_threads(tf, threads: int) -> None:
+    """Both TensorFlow thread pools at ``threads`` threads, or a warning if it is too late."""
+    config = tf.config.threading
+    if (config.get_inter_op_parallelism_threads(), config.get_intra_op_parallelism_threads()) == (
+        threads,
+        threads,
+    ):
+        return
+    try:
+        config.set_inter_op_parallelism_threads(threads)
+        config.set_intra_op_parallelism_threads(threads)
+    except RuntimeError:  # TensorFlow has run an operation already: its pools are fixed
+        warnings.warn(
+            f"cu.start(threads={threads}) comes too late: TensorFlow already runs operations "
+            "in this kernel with its own thread pools. Restart the kernel and run the "
+            "cu.start() cell first.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def _threads_summary(tf) -> str:
+    """``"1 thread · "`` when the thread pools were set (0 means one thread per core)."""
+    threads = tf.config.threading.get_intra_op_parallelism_threads()
+    if not threads:
+        return ""
+    return f"{threads} thread{'s' if threads > 1 else ''} · "
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

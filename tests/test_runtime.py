@@ -177,3 +177,123 @@ def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
     stderr = "".join(text for name, text in streams if name == "stderr")
     assert "use_unbounded_threadpool" not in stderr and "absl::InitializeLog" not in stderr
     assert stderr == "native line kept\n"
+
+
+def _trained_weights_and_traces(compile_fn) -> tuple[list, int]:
+    """Train a small LSTM with ``compile_fn`` as Model.compile; its weights and how many times
+    its training step was traced."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 6, 1)).astype("float32")
+    y = x[:, -1, 0]
+    keras.utils.set_random_seed(3)
+    model = keras.Sequential(
+        [keras.Input((6, 1)), keras.layers.LSTM(4, dropout=0.1), keras.layers.Dense(1)]
+    )
+    traces = []
+    train_step = model.train_step
+
+    def counting_train_step(data):
+        traces.append(1)
+        return train_step(data)
+
+    model.train_step = counting_train_step
+    compile_fn(model, optimizer=keras.optimizers.Adam(1e-2, clipnorm=1.0), loss="mse")
+    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(64, seed=0).batch(16)
+    model.fit(data, epochs=2, shuffle=False, verbose=0)  # the pipeline shuffles
+    return [w.copy() for w in model.get_weights()], len(traces)
+
+
+def test_compile_builds_the_optimizer_which_saves_a_trace_and_changes_no_weight():
+    import keras
+    import numpy as np
+
+    from course_utils.runtime import build_optimizer_at_compile
+
+    build_optimizer_at_compile()
+    assert build_optimizer_at_compile() is False  # installed once only
+    keras_compile = keras.Model.compile.__wrapped__
+    weights_keras, traces_keras = _trained_weights_and_traces(keras_compile)
+    weights_course, traces_course = _trained_weights_and_traces(keras.Model.compile)
+    assert traces_keras == 2 and traces_course == 1
+    for a, b in zip(weights_keras, weights_course, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # a model without an Input is built by its first batch: compile leaves its optimizer alone
+    unbuilt = keras.Sequential([keras.layers.Dense(1)])
+    unbuilt.compile(optimizer="adam", loss="mse")
+    assert not unbuilt.optimizer.built
+
+
+def test_a_saved_model_loads_compiled_with_compile_patched(tmp_path):
+    import keras
+    import numpy as np
+
+    from course_utils.runtime import build_optimizer_at_compile
+
+    build_optimizer_at_compile()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")  # compiles it again, with its loss
+    assert loaded.compiled and loaded.loss == "mse" and loaded.optimizer.built
+    x = np.ones((2, 3), "float32")
+    np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
+
+
+_TRAIN_AND_HASH = (
+    "import hashlib, sys\n"
+    "import course_utils as cu\n"
+    "cu.start(seed=5{threads})\n"
+    "import keras, numpy as np, tensorflow as tf\n"
+    "rng = np.random.default_rng(0)\n"
+    "x = rng.normal(size=(96, 12, 1)).astype('float32'); y = x[:, -3:, 0].sum(axis=1)\n"
+    "model = keras.Sequential([keras.Input((12, 1)), keras.layers.LSTM(24, return_sequences=True,"
+    " recurrent_dropout=0.1), keras.layers.GRU(16), keras.layers.Dense(1)])\n"
+    "model.compile(optimizer='adam', loss='mse')\n"
+    "data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(96, seed=0).batch(16)\n"
+    "model.fit(data, epochs=3, shuffle=False, verbose=0)\n"
+    "print(tf.config.threading.get_intra_op_parallelism_threads(),"
+    " tf.config.threading.get_inter_op_parallelism_threads())\n"
+    "print(hashlib.sha256(b''.join(w.tobytes() for w in model.get_weights())).hexdigest())\n"
+)
+
+
+def test_start_threads_sets_both_pools_and_changes_no_weight():
+    default = _python(_TRAIN_AND_HASH.format(threads=""))
+    one = _python(_TRAIN_AND_HASH.format(threads=", threads=1"))
+    assert default.returncode == 0 and one.returncode == 0, default.stderr + one.stderr
+    first, pools, weights = one.stdout.splitlines()
+    assert first.endswith("· 1 thread · seed 5")
+    assert pools == "1 1"
+    assert default.stdout.splitlines()[1] == "0 0"  # TensorFlow's default: one per core
+    assert "thread" not in default.stdout.splitlines()[0]
+    assert weights == default.stdout.splitlines()[2]  # bit for bit
+
+
+def test_start_threads_too_late_warns_and_keeps_the_pools():
+    run = _python(
+        "import warnings\n"
+        "import course_utils as cu\n"
+        "cu.start(seed=1)\n"
+        "import tensorflow as tf\n"
+        "tf.constant(1.0) + 1.0  # TensorFlow runs an operation: its pools are made\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    cu.start(seed=1, threads=1)\n"
+        "print([str(w.message) for w in caught])\n"
+        "print(tf.config.threading.get_intra_op_parallelism_threads())\n"
+    )
+    assert run.returncode == 0, run.stderr
+    assert "comes too late" in run.stdout and "Restart the kernel" in run.stdout
+    assert run.stdout.splitlines()[-1] == "0"
+
+
+@pytest.mark.parametrize(
+    ("threads", "error"), [(0, ValueError), (-2, ValueError), (1.5, TypeError), ("1", TypeError)]
+)
+def test_start_rejects_bad_threads(threads, error):
+    with pytest.raises(error, match="threads"):
+        cu.start(seed=1, threads=threads)

@@ -104,6 +104,10 @@ TIMED_GROUP = "notebooks-and-browser"
 #: How much a worker running untimed tests lowers its priority (``os.nice``): the timed chain then
 #: gets the cores whenever it wants them, and the untimed tests use what it leaves.
 UNTIMED_NICENESS = 10
+#: ... and it runs TensorFlow on one thread per pool (its own process and the kernels it starts,
+#: which inherit the environment), so that it keeps to one core and leaves the other to the
+#: timed chain, whose small-model notebooks also run on one thread (``cu.start(threads=1)``).
+UNTIMED_TF_THREADS = {"TF_NUM_INTEROP_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1"}
 _niced = False
 #: A notebook with a budget above this many seconds (lesson 06) runs alone under xdist: while its
 #: cells run, the other worker waits before each test it would start. Its time is then the time a
@@ -221,6 +225,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if not _niced:
         if hasattr(os, "nice"):  # POSIX; the kernels and servers this worker starts inherit it
             os.nice(UNTIMED_NICENESS)
+        for name, value in UNTIMED_TF_THREADS.items():
+            os.environ.setdefault(name, value)  # read when TensorFlow makes its thread pools
         _niced = True
 
 

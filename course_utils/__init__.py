@@ -5,6 +5,9 @@ Every notebook starts with::
     import course_utils as cu
     cu.start(seed=42)
 
+or, in the lessons whose models are all small, ``cu.start(seed=42, threads=1)`` (see
+:func:`course_utils.runtime.start`).
+
 Importing this package does not import TensorFlow: ``cu.start`` must be able to configure
 TensorFlow's logging before it loads. Submodules (``cu.data``, ``cu.checks``, ...) are imported
 on first use, so ``cu.checks.ex_00_1`` works without an explicit import.

@@ -176,29 +176,39 @@ def _device_summary(tf) -> str:
     return f"CPU only ({cores} cores)"
 
 
-def build_optimizer_at_compile() -> bool:
-    """Make ``keras.Model.compile`` create the optimizer's variables at once (TensorFlow only).
+def build_optimizer_before_training() -> bool:
+    """Make ``fit`` create the optimizer's variables before it traces the training step.
 
-    Keras 3 on TensorFlow creates the optimizer's variables (Adam's two moments per weight)
-    inside the first traced training step when no distribution strategy is set. A
-    ``tf.function`` that creates variables is traced twice, so every model paid for two traces
+    Keras 3 on TensorFlow, with no distribution strategy, creates the optimizer's variables
+    (Adam's two moments per weight) inside the first traced training step, and a
+    ``tf.function`` that creates variables is traced twice. So every model paid for two traces
     of its training step: about 1-2 s per model on a 2-core CPU, most of the fixed cost of a
     small recurrent model (measured 2026-12-07: a first epoch of 2.7-3.1 s became 1.7-1.8 s).
-    After this call, ``compile`` of a built model (one with a ``keras.Input``) builds its
-    optimizer for ``model.trainable_variables`` right away, which is what ``fit`` would have
-    done. Same variables, same zeros, same order: the trained weights are bit-identical
-    (``tests/test_runtime.py``). Unbuilt models and other backends are left to Keras.
+    After this call, ``fit`` (and ``train_on_batch``) of a built model (one with a
+    ``keras.Input``) first builds its optimizer for ``model.trainable_variables``, the very
+    call Keras makes inside the trace, so the variables, their zeros and their order are the
+    same and the trained weights are bit-identical (``tests/test_runtime.py``). Nothing changes
+    before the first ``fit``: ``summary()`` after ``compile`` shows no optimizer parameters, as
+    with plain Keras. Not covered: a model compiled with ``metrics=[...]`` still creates the
+    metrics' variables in its first trace (so it is still traced twice), and unbuilt models,
+    models under a distribution strategy (Keras builds those itself) and other backends are
+    left to Keras.
 
     Returns ``True`` if it installed the change now, ``False`` if it was already in place.
     :func:`start` calls it.
 
     Examples
     --------
-    >>> import keras
-    >>> build_optimizer_at_compile() in (True, False)
+    >>> import keras, numpy as np
+    >>> build_optimizer_before_training() in (True, False)
     True
     >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     >>> model.compile(optimizer="adam", loss="mse")
+    >>> model.optimizer.built  # as in Keras: not before training
+    False
+    >>> x = np.ones((4, 3), "float32")
+    >>> model.fit(x, x[:, 0], epochs=1, verbose=0).epoch
+    [0]
     >>> model.optimizer.built
     True
     """
@@ -206,27 +216,26 @@ def build_optimizer_at_compile() -> bool:
 
     import keras
 
-    # patched where Keras defines it (Trainer): load_model compiles a model only if its class's
-    # compile is Trainer.compile, and a patch on keras.Model would read as an override
-    owner = next(cls for cls in keras.Model.__mro__ if "compile" in vars(cls))
-    compile_ = owner.compile
-    if getattr(compile_, "_course_builds_optimizer", False):
+    owner = next(cls for cls in keras.Model.__mro__ if "make_train_function" in vars(cls))
+    make_train_function = owner.make_train_function
+    if getattr(make_train_function, "_course_builds_optimizer", False):
         return False
 
-    @functools.wraps(compile_)
-    def compile(self, *args, **kwargs):
-        compile_(self, *args, **kwargs)
+    @functools.wraps(make_train_function)
+    def wrapper(self, *args, **kwargs):
         optimizer = getattr(self, "optimizer", None)
         if (
             keras.backend.backend() == "tensorflow"
+            and getattr(self, "_distribute_strategy", None) is None
             and self.built
             and optimizer is not None
             and not optimizer.built
         ):
             optimizer.build(self.trainable_variables)
+        return make_train_function(self, *args, **kwargs)
 
-    compile._course_builds_optimizer = True  # type: ignore[attr-defined]
-    owner.compile = compile
+    wrapper._course_builds_optimizer = True  # type: ignore[attr-defined]
+    owner.make_train_function = wrapper
     return True
 
 
@@ -243,23 +252,23 @@ def start(seed: int = 42, threads: int | None = None) -> None:
     3. calls ``tf.config.experimental.enable_op_determinism()``;
     4. inside a Jupyter kernel, filters the one known-harmless C++ log line that determinism
        makes TensorFlow 2.21 print (:data:`KNOWN_NATIVE_NOISE`);
-    5. makes ``compile`` build the optimizer at once (:func:`build_optimizer_at_compile`):
-       TensorFlow then traces a model's training step once instead of twice, with
-       bit-identical results;
+    5. makes ``fit`` build the optimizer before it traces the training step
+       (:func:`build_optimizer_before_training`): TensorFlow then traces a model's training
+       step once instead of twice, with bit-identical results;
     6. with ``threads=n``, runs TensorFlow's operations on ``n`` threads (both of its thread
        pools) instead of one per core; see below;
     7. prints versions and devices on one line.
 
     ``threads=1`` is for notebooks whose models are small (a few thousand to a few ten
-    thousand weights): their steps are thousands of tiny operations, which two threads do not
-    run faster than one, only less predictably. Measured on a 2-core CI machine (2026-12-07),
-    60 epochs of two stacked ``LSTM(32)`` and a 64-unit LSTM on sequences of 50 steps took
-    about the same time on average with one thread and with the default, but with the default
-    it varied 1.6-fold from run to run (16-27 s; one thread: 20-21 s) and used more CPU time.
-    Large models (lesson 06's character LSTM) keep the default: their matrix products do gain
-    from a second core. The results do not depend on it (the same weights, bit for bit, in
-    ``tests/test_runtime.py``). It must come before TensorFlow runs its first operation: in a
-    kernel that already ran one, ``start`` warns and keeps the threads it has.
+    thousand weights) and that run beside other work, such as the course's test suite.
+    Measured on a 2-core machine (``benchmarks/results/threads.md``, 2026-12-07): alone, the
+    default pools trained such models 10-25 % faster, but one thread used 14-20 % less CPU time,
+    so beside other work it keeps the notebook on one core and leaves the other free. Larger
+    models (lesson 06's character LSTM) gain more from the second core (about 1.5 times) and
+    keep the default. The small models train to the same weights, bit for bit, either way
+    (``tests/test_runtime.py``); the character LSTM's last digits do change. It must come
+    before TensorFlow runs its first operation: in a kernel that already ran one, ``start``
+    warns and keeps the threads it has.
 
     Examples
     --------
@@ -297,7 +306,7 @@ def start(seed: int = 42, threads: int | None = None) -> None:
         _use_threads(tf, threads)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
-    build_optimizer_at_compile()
+    build_optimizer_before_training()
     if _in_jupyter_kernel():
         filter_native_stderr()
     random.seed(seed)  # set_random_seed does this too; explicit for the reader

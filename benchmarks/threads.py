@@ -1,0 +1,162 @@
+"""TensorFlow's default thread pools against one thread, on the course's own kinds of model.
+
+Why: ``cu.start(threads=1)`` is what the lessons with small models use. This script is the
+measurement behind that choice. Each workload runs in a fresh Python process (a process's
+thread pools are fixed once TensorFlow has run an operation), alternately with the default
+pools and with ``threads=1``, for ``--rounds`` rounds, and the script reports the wall-clock
+and CPU seconds of each run:
+
+    python benchmarks/threads.py                 # 3 rounds, about 6 minutes on 2 cores
+    python benchmarks/threads.py --rounds 5 --out benchmarks/results/threads.md
+
+The workloads are shortened copies of what the lessons train: lesson 02's LSTM(64) on the
+adding problem, lesson 03's LSTM(50) on windows of a sine, lesson 04's two stacked LSTM(32)
+with validation every epoch, and lesson 06's character LSTM(256), which keeps the default
+threads. Every run also prints a hash of the trained weights: the two settings must agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Python run in a child process; ``{threads}`` is "" or ", threads=1", ``{workload}`` a key.
+CHILD = """
+import hashlib, json, time
+import course_utils as cu
+cu.start(seed=0{threads})
+import keras, numpy as np, tensorflow as tf
+
+rng = np.random.default_rng(0)
+kind = {workload!r}
+if kind == "02 adding-problem LSTM(64)":
+    x, y = cu.data.adding_problem(9600, 50, rng)
+    data = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(9600, seed=1).batch(32)
+    layers = [keras.Input((None, 2)), keras.layers.LSTM(64), keras.layers.Dense(1)]
+    fit = dict(epochs=1)
+    optimizer = keras.optimizers.Adam(3e-3, clipnorm=1.0)
+elif kind == "03 sine LSTM(50)":
+    t = np.linspace(0, 100, 1000)
+    X, y = cu.data.make_windows(np.sin(t).astype("float32"), 10)
+    data = tf.data.Dataset.from_tensor_slices((X, y)).shuffle(len(X), seed=1).batch(32)
+    layers = [keras.Input((10, 1)), keras.layers.LSTM(50), keras.layers.Dense(1)]
+    fit = dict(epochs=20)
+    optimizer = keras.optimizers.Adam(1e-3)
+elif kind == "04 two stacked LSTM(32), 60 epochs":
+    X = rng.normal(size=(150, 12, 1)).astype("float32")
+    Xv = rng.normal(size=(350, 12, 1)).astype("float32")
+    data = tf.data.Dataset.from_tensor_slices((X, X[:, -1, 0])).cache().shuffle(150, seed=0)
+    data = data.batch(32).repeat()
+    val = tf.data.Dataset.from_tensor_slices((Xv, Xv[:, -1, 0])).batch(1024)
+    layers = [
+        keras.Input((12, 1)),
+        keras.layers.LSTM(32, return_sequences=True),
+        keras.layers.LSTM(32),
+        keras.layers.Dense(1),
+    ]
+    fit = dict(epochs=60, steps_per_epoch=5, validation_data=val)
+    optimizer = keras.optimizers.Adam(3e-3)
+else:  # "06 character LSTM(256)"
+    x = rng.integers(1, 100, size=(64 * 30, 50)).astype("int32")
+    data = tf.data.Dataset.from_tensor_slices((x, np.roll(x, -1, axis=1))).batch(64)
+    layers = [
+        keras.Input((None,), dtype="int32"),
+        keras.layers.Embedding(102, 32),
+        keras.layers.LSTM(256, return_sequences=True),
+        keras.layers.Dense(102),
+    ]
+    fit = dict(epochs=1)
+    optimizer = keras.optimizers.Adam(1e-3, clipnorm=1.0)
+keras.utils.set_random_seed(1)
+model = keras.Sequential(layers)
+loss = "mse" if kind[:2] != "06" else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+model.compile(optimizer=optimizer, loss=loss)
+wall, cpu = time.perf_counter(), time.process_time()
+model.fit(data, shuffle=False, verbose=0, **fit)
+weights = hashlib.sha256(b"".join(w.tobytes() for w in model.get_weights())).hexdigest()
+print(json.dumps({{"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+                  "weights": weights[:16]}}))
+"""
+
+WORKLOADS = (
+    "02 adding-problem LSTM(64)",
+    "03 sine LSTM(50)",
+    "04 two stacked LSTM(32), 60 epochs",
+    "06 character LSTM(256)",
+)
+SETTINGS = {"default": "", "threads=1": ", threads=1"}
+
+
+def run_once(workload: str, setting: str) -> dict[str, float | str]:
+    """One training run in a fresh process: its wall and CPU seconds and a hash of its weights."""
+    code = CHILD.format(threads=SETTINGS[setting], workload=workload)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    if done.returncode:
+        raise RuntimeError(f"{workload} ({setting}) failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure(rounds: int) -> dict[str, dict[str, list[dict[str, float | str]]]]:
+    """``rounds`` runs of every workload in both settings, the settings alternating."""
+    results: dict[str, dict[str, list[dict[str, float | str]]]] = {}
+    for workload in WORKLOADS:
+        results[workload] = {setting: [] for setting in SETTINGS}
+        for index in range(rounds):
+            # alternate which setting goes first, so that a slow spell does not hit one only
+            order = list(SETTINGS) if index % 2 == 0 else list(SETTINGS)[::-1]
+            for setting in order:
+                run = run_once(workload, setting)
+                results[workload][setting].append(run)
+                print(
+                    f"{workload:36s} {setting:9s} {run['wall']:6.1f} s wall "
+                    f"{run['cpu']:6.1f} s CPU",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return results
+
+
+def markdown(results: dict[str, dict[str, list[dict[str, float | str]]]]) -> str:
+    """The table: per workload and setting, the wall seconds of each run, their mean and CPU."""
+    lines = [
+        "| workload | setting | wall s, each run | mean wall s | max / min | mean CPU s |"
+        " same weights |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    for workload, by_setting in results.items():
+        hashes = {run["weights"] for runs in by_setting.values() for run in runs}
+        for setting, runs in by_setting.items():
+            walls = [float(run["wall"]) for run in runs]
+            cpus = [float(run["cpu"]) for run in runs]
+            lines.append(
+                f"| {workload} | {setting} | {', '.join(f'{w:.1f}' for w in walls)} | "
+                f"{statistics.mean(walls):.1f} | {max(walls) / min(walls):.2f} | "
+                f"{statistics.mean(cpus):.1f} | {'yes' if len(hashes) == 1 else 'NO'} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="runs per workload and setting")
+    parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+    table = markdown(measure(args.rounds))
+    print(table)
+    if args.out:
+        args.out.write_text(table, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

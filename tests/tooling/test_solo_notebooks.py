@@ -22,8 +22,9 @@ def root_conftest(request):
 def test_only_lesson_06_and_the_listed_notebooks_run_alone(root_conftest):
     assert root_conftest.runs_alone("notebooks/06_text_generation.ipynb::Cell 12")
     assert root_conftest.runs_alone("notebooks/04_stacked_dropout_bidirectional.ipynb::Cell 3")
+    assert root_conftest.runs_alone("notebooks/03_sine_forecasting.ipynb::Cell 3")  # before 04
     for nodeid in (
-        "notebooks/03_sine_forecasting.ipynb::Cell 3",
+        "notebooks/05_real_world_forecasting.ipynb::Cell 3",
         "solutions/04_stacked_dropout_bidirectional_solutions.ipynb::Cell 3",
         "solutions/06_text_generation_solutions.ipynb::Cell 3",
         "tests/test_models.py::test_something",

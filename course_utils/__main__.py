@@ -11,6 +11,16 @@ import os
 import sys
 from pathlib import Path
 
+# nbformat imports jsonschema, and jsonschema imports ``rfc3987_syntax`` when it is installed
+# (JupyterLab's jupyter-events brings it in): that module builds an Earley parser when it is
+# imported, 2.6 s on the course's CI machine at every start of this command, which the tests and
+# lesson 00 start dozens of times (python-jsonschema/jsonschema#1392 and #1521). jsonschema uses
+# it only for the "iri" formats of JSON Schema draft 7 and later; nbformat validates notebooks
+# against a draft-4 schema without a format checker, so this command tells Python the module is
+# absent and jsonschema leaves those two formats unchecked. Only this process is affected: the
+# kernels it starts, and a learner's own Python, import what they import.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 
 def _positive_seconds(text: str) -> float:
     try:

@@ -329,3 +329,24 @@ def test_a_folder_of_submissions_gives_one_row_each(demo):
     data = json.loads((root / "grades.json").read_text())
     assert [d["passed"] for d in data] == [0, 2, 0, 1, 1]
     assert _processes_with(marker) == []
+
+
+def test_the_command_line_leaves_out_jsonschema_s_slow_iri_parser_and_still_validates():
+    """``python -m course_utils`` keeps ``rfc3987_syntax`` out (2.6 s to import, for JSON Schema
+    formats no notebook uses); nbformat still refuses an invalid notebook in that process."""
+    code = (
+        "import sys\n"
+        "import course_utils.__main__\n"
+        "import nbformat\n"
+        "nbformat.validate(nbformat.v4.new_notebook())\n"
+        "bad = nbformat.v4.new_notebook()\n"
+        "bad.cells.append({'cell_type': 'code', 'source': 'x'})  # no outputs, no metadata\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid notebook refused')\n"
+        "print('rfc3987_syntax:', sys.modules.get('rfc3987_syntax', 'not imported'))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["invalid notebook refused", "rfc3987_syntax: None"]

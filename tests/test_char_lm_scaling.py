@@ -75,6 +75,7 @@ def test_the_budget_decides_when_a_model_is_complete():
             {
                 "model": "m",
                 "epoch": 1,
+                "val_bits": 2.6,
                 "test_bits": 2.5,
                 "cpu_s": 50.0,
                 "epoch_cpu_s": 50.0,
@@ -90,11 +91,18 @@ def test_the_budget_decides_when_a_model_is_complete():
 def test_crossing_sentence():
     kn = {"test_bits": 2.0}
     rows = [
-        {"model": "m", "epoch": 1, "test_bits": 2.5, "cpu_s": 60.0},
-        {"model": "m", "epoch": 2, "test_bits": 1.9, "cpu_s": 120.0},
+        {"model": "m", "epoch": 1, "val_bits": 2.6, "test_bits": 2.5, "cpu_s": 60.0},
+        {"model": "m", "epoch": 2, "val_bits": 2.0, "test_bits": 1.9, "cpu_s": 120.0},
     ]
     assert "crosses Kneser-Ney after epoch 2" in scaling.crossing(rows, kn, 1.6)
     assert "did not cross" in scaling.crossing(rows[:1], kn, 1.6)
+    # without a crossing, the sentence reports the epoch chosen on validation, not on test
+    overfit = [
+        {"model": "m", "epoch": 1, "val_bits": 2.3, "test_bits": 2.2, "cpu_s": 60.0},
+        {"model": "m", "epoch": 2, "val_bits": 2.4, "test_bits": 2.1, "cpu_s": 120.0},
+    ]
+    sentence = scaling.crossing(overfit, kn, 1.6)
+    assert "at its best validation epoch (1) 2.200 against 2.000" in sentence, sentence
 
 
 @pytest.mark.slow

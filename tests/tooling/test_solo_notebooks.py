@@ -1,5 +1,5 @@
-"""The root conftest's rule that lessons 06 and 04 run alone under pytest-xdist (``SOLO_BUDGET``,
-``SOLO_NOTEBOOKS``)."""
+"""The root conftest's rule that lesson 06 and the listed notebooks run alone under
+pytest-xdist (``SOLO_BUDGET``, ``SOLO_NOTEBOOKS``)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,12 @@ def test_only_lesson_06_and_the_listed_notebooks_run_alone(root_conftest):
     assert root_conftest.runs_alone("notebooks/06_text_generation.ipynb::Cell 12")
     assert root_conftest.runs_alone("notebooks/04_stacked_dropout_bidirectional.ipynb::Cell 3")
     assert root_conftest.runs_alone("notebooks/03_sine_forecasting.ipynb::Cell 3")  # before 04
+    assert root_conftest.runs_alone("notebooks/05_real_world_forecasting.ipynb::Cell 3")  # 06
+    assert root_conftest.runs_alone("notebooks/02_vanishing_gradients.ipynb::Cell 3")
+    assert root_conftest.runs_alone("solutions/03_sine_forecasting_solutions.ipynb::Cell 3")
     for nodeid in (
-        "notebooks/05_real_world_forecasting.ipynb::Cell 3",
+        "notebooks/07_attention.ipynb::Cell 3",
+        "notebooks/01_lstm_gate_equations.ipynb::Cell 3",
         "solutions/04_stacked_dropout_bidirectional_solutions.ipynb::Cell 3",
         "solutions/06_text_generation_solutions.ipynb::Cell 3",
         "tests/test_models.py::test_something",

@@ -82,6 +82,7 @@ else:
 sys.modules["lstm_course_netguard"].install()
 
 # --- time budgets (seconds on the 2-core CI machine), from COURSE_SPEC.md ---------------------
+from course_utils.tooling import machine  # noqa: E402
 from course_utils.tooling.nbrun import time_budget as budget_for  # noqa: E402
 
 _durations: dict[str, float] = defaultdict(float)
@@ -284,6 +285,27 @@ def _network_attempts() -> str:
     return "".join(log.read_text(encoding="utf-8") for log in sorted(_NETWORK_DIR.glob("*.log")))
 
 
+#: The machine's speed before the tests (``course_utils.tooling.machine``): the controller's
+#: reading, so that the summary can say whether a notebook over budget met a slower machine.
+_machine_before: tuple[float, machine.CpuTimes | None] | None = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _machine_before
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        _machine_before = (machine.probe_seconds(), machine.read_cpu_times())
+
+
+def _machine_line() -> str | None:
+    if _machine_before is None:
+        return None
+    probe, cpu = _machine_before
+    try:
+        return machine.describe(probe, machine.probe_seconds(), cpu, machine.read_cpu_times())
+    except ValueError:  # counters that did not move: a session too short to say anything
+        return None
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     isa = os.environ.get("ONEDNN_MAX_CPU_ISA", "native (not an x86-64 machine)")
     return f"lstm-course: notebooks run with ONEDNN_MAX_CPU_ISA={isa}"
@@ -297,6 +319,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
             terminalreporter.write_line(
                 f"{_durations[nb]:7.1f} s  (budget {budget_for(nb):>3} s)  {nb}{note}"
             )
+        line = _machine_line()
+        if line:
+            terminalreporter.write_line(line)
     for line in _over_budget():
         terminalreporter.write_line(f"OVER BUDGET: {line}", red=True)
     paused = sum(int(f.read_text() or 0) for f in _NETWORK_DIR.glob("paused-*.seconds"))

@@ -748,6 +748,9 @@ def main(argv: list[str] | None = None) -> int:
         "--stateful", action="store_true", help="--compare with truncated BPTT over the text"
     )
     args = parser.parse_args(argv)
+    if args.report and (args.fresh or not load_state(args.state)["rows"]):
+        # the outputs would be rewritten from nothing: the stored results would be lost
+        parser.error(f"--report: {args.state} holds no finished epoch to report (train first)")
 
     import course_utils as cu
 

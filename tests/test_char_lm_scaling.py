@@ -111,6 +111,21 @@ def test_a_state_of_other_settings_is_refused(run):
         run("--corpus-chars", "13000")
 
 
+def test_report_refuses_a_state_with_nothing_trained_and_leaves_the_results(tmp_path, capsys):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "char_lm_scaling.md").write_text("the stored table\n")
+    for extra in ([], ["--fresh"]):
+        with pytest.raises(SystemExit) as exit_:
+            scaling.main(
+                ["--report", *extra, "--state", str(tmp_path / "empty"), "--results", str(results)]
+            )
+        assert exit_.value.code == 2
+        assert "holds no finished epoch" in capsys.readouterr().err
+    assert (results / "char_lm_scaling.md").read_text() == "the stored table\n"
+    assert sorted(p.name for p in results.iterdir()) == ["char_lm_scaling.md"]
+
+
 def test_stream_batches_continue_each_row_from_one_batch_to_the_next():
     ids = list(range(1000))
     x, y = scaling.stream_batches(ids, batch=4, length=10, offset=3)

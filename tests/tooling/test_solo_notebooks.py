@@ -55,6 +55,20 @@ def test_an_untimed_test_waits_while_the_marker_exists(root_conftest, marker, tm
     assert list(tmp_path.glob("paused-*.seconds")), "the pause is not recorded for the summary"
 
 
+def test_the_limit_is_per_notebook_so_a_chain_of_solo_notebooks_is_waited_for(
+    root_conftest, marker, monkeypatch
+):
+    monkeypatch.setattr(root_conftest, "SOLO_WAIT_LIMIT", 1.0)
+    chain = ["notebooks/04_stacked_dropout_bidirectional.ipynb", "notebooks/05_x.ipynb"]
+    for delay, notebook in zip((0.7, 1.4), chain, strict=True):  # each within the limit
+        threading.Timer(delay, marker.write_text, args=(notebook,)).start()
+    threading.Timer(2.1, marker.unlink).start()  # three notebooks: 2.1 s > one limit
+    start = time.monotonic()
+    root_conftest._wait_for_solo_notebook()
+    assert 1.9 < time.monotonic() - start < 5
+    assert not marker.exists()
+
+
 def test_the_wait_has_a_limit(root_conftest, marker, monkeypatch):
     # a marker left behind by a crashed worker
     monkeypatch.setattr(root_conftest, "SOLO_WAIT_LIMIT", 1.0)

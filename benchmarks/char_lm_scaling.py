@@ -382,7 +382,8 @@ def write_markdown(result: dict[str, Any], path: Path, command: str) -> None:
         f"Budget per model: {result['budget_cpu_s']:.0f} CPU-s of the process (= "
         f"{result['budget_cpu_s'] / result['cpu_per_second'] / 60:.0f} minutes at "
         f"{result['cpu_per_second']} CPU-s per wall second, the assumed rate of 2 idle cores, "
-        "`--cpu-per-second`; this table's own CPU/wall ratio is that of a shared machine). Corpus: "
+        "`--cpu-per-second`; the table's CPU and wall minutes give the rate of the machine that "
+        "ran it). Corpus: "
         f"{config['corpus_chars']:,} characters of standard-library docstrings, the lesson's "
         f"splits; test bits on the {config['test_chars']:,} characters the lesson scores.",
         "",
@@ -412,8 +413,8 @@ def write_markdown(result: dict[str, Any], path: Path, command: str) -> None:
         )
     lines += [
         "",
-        "Wall minutes were measured on a shared machine (other jobs running); CPU minutes are "
-        "this process's own work and compare across runs.",
+        "CPU minutes are this process's own work and compare across runs; wall minutes depend on "
+        "the machine and on what else it ran.",
         "",
     ]
     path.write_text("\n".join(lines))

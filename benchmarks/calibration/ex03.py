@@ -8,6 +8,7 @@ extrapolation) the answer is NumPy, to keep the calibration cheap.
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import test_checks_ex03 as t
 
@@ -118,24 +119,28 @@ def covering_ten_times(windows, sequence):
 # --- 3.4 ----------------------------------------------------------------------------------------
 
 
-def window_recipe(epochs=30, learning_rate=3e-3, train_on_all=False):
+def window_recipe(epochs=30, train_on_all=False):
     """A ``window_test_mse`` with one mistake switched on (none: the solution's recipe).
 
-    ``epochs``/``learning_rate``: 3 epochs under-train; ``train_on_all``:
-    the model fitted on every window, the test windows included (the leak).
+    The solution's recipe (batch 16, the rate decayed from 3e-3 to zero along a cosine over all
+    epochs) with ``epochs=3``: under-trained; ``train_on_all``: the model fitted on every window,
+    the test windows included (the leak).
     """
 
     def window_test_mse(series, window):
         X, y = make_windows(series, window)
         X_train, X_test, y_train, y_test = chronological_split(X, y, 0.8)
         scaler = fit_scaler(series[: len(X_train) + window])
-        model = build_regressor(window, units=50, learning_rate=learning_rate)
         X_fit, y_fit = (X, y) if train_on_all else (X_train, y_train)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            3e-3, decay_steps=epochs * (len(X_fit) // 16)
+        )
+        model = build_regressor(window, units=50, learning_rate=schedule)
         model.fit(
             apply_scaler(scaler, X_fit),
             apply_scaler(scaler, y_fit),
             epochs=epochs,
-            batch_size=32,
+            batch_size=16,
             verbose=0,
         )
         prediction = model(apply_scaler(scaler, X_test).astype(np.float32), training=False)

@@ -401,7 +401,8 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     right and wrong answers overlap there, and telling them apart would need several training
     runs per window, beyond this check's time. A model trained on every window, test windows
     included, cannot be told from a right one either: LSTM(50) does not fit the test noise in
-    30 epochs enough to score below 0.85 × AR.
+    30 epochs enough to score below 0.85 × AR. With the current recipe (batch 16, cosine), 3
+    epochs were refused on 12 of 20 draws and the leak on 0 of 20 (2026-12-07).
     """
     task = _noisy_task(rng)
     series = task["series"]

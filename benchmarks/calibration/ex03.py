@@ -31,9 +31,11 @@ def cosine_recipe(
 ):
     """A ``train_cosine_model`` with one mistake switched on (none: the exercise's recipe).
 
-    ``epochs``: under-training; ``scale_targets=False``: the windows scaled, the targets left in
-    original units; ``ahead=2``: hand-cut windows whose target is the value two steps on;
-    ``whole_series_scaler``: the scaler fitted on the whole series (test part included).
+    The exercise's recipe: batch 32, the rate decayed from ``learning_rate`` to zero along a
+    cosine over all epochs. ``epochs``: under-training; ``scale_targets=False``: the windows
+    scaled, the targets left in original units; ``ahead=2``: hand-cut windows whose target is
+    the value two steps on; ``whole_series_scaler``: the scaler fitted on the whole series (test
+    part included).
     """
 
     def train_cosine_model(series, window):
@@ -44,7 +46,10 @@ def cosine_recipe(
         X_train, _, y_train, _ = chronological_split(X, y, 0.8)
         scaler = fit_scaler(values if whole_series_scaler else values[: len(X_train) + window])
         targets = apply_scaler(scaler, y_train) if scale_targets else y_train
-        model = build_regressor(window, units=50, learning_rate=learning_rate)
+        schedule = keras.optimizers.schedules.CosineDecay(
+            learning_rate, decay_steps=epochs * (len(X_train) // 32)
+        )
+        model = build_regressor(window, units=50, learning_rate=schedule)
         model.fit(apply_scaler(scaler, X_train), targets, epochs=epochs, batch_size=32, verbose=0)
         return model, scaler
 

@@ -239,7 +239,7 @@ def build_optimizer_before_training() -> bool:
     return True
 
 
-def start(seed: int = 42, threads: int | None = None) -> None:
+def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None = None) -> None:
     """Prepare a notebook: quiet, seeded, deterministic TensorFlow, then one summary line.
 
     Call it in the first code cell, before anything imports TensorFlow or Keras:
@@ -256,19 +256,25 @@ def start(seed: int = 42, threads: int | None = None) -> None:
        (:func:`build_optimizer_before_training`): TensorFlow then traces a model's training
        step once instead of twice, with bit-identical results;
     6. with ``threads=n``, runs TensorFlow's operations on ``n`` threads (both of its thread
-       pools) instead of one per core; see below;
+       pools) instead of one per core; with ``threads_per_op=k``, gives each operation ``k``
+       threads (the "intra-op" pool) while up to ``threads`` operations, or one per core, run
+       at once (the "inter-op" pool); see below;
     7. prints versions and devices on one line.
 
     ``threads=1`` is for notebooks whose models are small (a few thousand to a few ten
     thousand weights) and that run beside other work, such as the course's test suite.
-    Measured on a 2-core machine (``benchmarks/results/threads.md``, 2026-12-07): alone, the
+    Measured on a 2-core machine (``benchmarks/results/threads.md``, section 1): alone, the
     default pools trained such models 10-25 % faster, but one thread used 14-20 % less CPU time,
     so beside other work it keeps the notebook on one core and leaves the other free. Larger
-    models (lesson 06's character LSTM) gain more from the second core (about 1.5 times) and
-    keep the default. The small models train to the same weights, bit for bit, either way
-    (``tests/test_runtime.py``); the character LSTM's last digits do change. It must come
-    before TensorFlow runs its first operation: in a kernel that already ran one, ``start``
-    warns and keeps the threads it has.
+    models (lesson 06's character LSTM) gain from the second core (a quarter less wall time);
+    they use ``threads_per_op=1``: each operation on one thread, one operation per core at once.
+    Measured on one epoch of lesson 06's training (``benchmarks/results/threads.md``, section
+    2), it took the default's wall time (19.4 against 19.1 s) for 13 % less CPU time, and it
+    trains to the same weights as ``threads=1``, whatever the number of cores, where the
+    default's weights depend on how many threads split each matrix product. The small models
+    train to the same weights, bit for bit, with any of these settings
+    (``tests/test_runtime.py``). It must come before TensorFlow runs its first operation: in a
+    kernel that already ran one, ``start`` warns and keeps the threads it has.
 
     Examples
     --------
@@ -281,13 +287,16 @@ def start(seed: int = 42, threads: int | None = None) -> None:
     TypeError
         ``seed`` is not an int.
     ValueError
-        ``seed`` is negative or does not fit in 32 bits, or ``threads`` is below 1.
+        ``seed`` is negative or does not fit in 32 bits, or ``threads`` or
+        ``threads_per_op`` is below 1.
     """
     from course_utils import validate  # here: importing course_utils stays free of NumPy
 
     seed = validate.seed(seed, below_2_32=True)
     if threads is not None:
         threads = validate.positive_int(threads, "threads")
+    if threads_per_op is not None:
+        threads_per_op = validate.positive_int(threads_per_op, "threads_per_op")
     late = _configure_environment()
     if late:
         warnings.warn(
@@ -302,8 +311,8 @@ def start(seed: int = 42, threads: int | None = None) -> None:
     import numpy as np
     import tensorflow as tf
 
-    if threads is not None:
-        _use_threads(tf, threads)
+    if threads is not None or threads_per_op is not None:
+        _use_threads(tf, threads, threads_per_op)
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     build_optimizer_before_training()
@@ -317,20 +326,28 @@ def start(seed: int = 42, threads: int | None = None) -> None:
     )
 
 
-def _use_threads(tf, threads: int) -> None:
-    """Both TensorFlow thread pools at ``threads`` threads, or a warning if it is too late."""
+def _use_threads(tf, threads: int | None, threads_per_op: int | None) -> None:
+    """TensorFlow's thread pools at ``threads`` operations at once and ``threads_per_op``
+    (else ``threads``) threads per operation, or a warning if it is too late."""
     config = tf.config.threading
+    inter = threads or 0  # 0 is TensorFlow's "one per core"
+    intra = threads_per_op or threads or 0
     if (config.get_inter_op_parallelism_threads(), config.get_intra_op_parallelism_threads()) == (
-        threads,
-        threads,
+        inter,
+        intra,
     ):
         return
     try:
-        config.set_inter_op_parallelism_threads(threads)
-        config.set_intra_op_parallelism_threads(threads)
+        config.set_inter_op_parallelism_threads(inter)
+        config.set_intra_op_parallelism_threads(intra)
     except RuntimeError:  # TensorFlow has run an operation already: its pools are fixed
+        asked = ", ".join(
+            f"{name}={value}"
+            for name, value in (("threads", threads), ("threads_per_op", threads_per_op))
+            if value is not None
+        )
         warnings.warn(
-            f"cu.start(threads={threads}) comes too late: TensorFlow already runs operations "
+            f"cu.start({asked}) comes too late: TensorFlow already runs operations "
             "in this kernel with its own thread pools. Restart the kernel and run the "
             "cu.start() cell first.",
             RuntimeWarning,
@@ -339,11 +356,19 @@ def _use_threads(tf, threads: int) -> None:
 
 
 def _threads_summary(tf) -> str:
-    """``"1 thread · "`` when the thread pools were set (0 means one thread per core)."""
-    threads = tf.config.threading.get_intra_op_parallelism_threads()
-    if not threads:
+    """``"1 thread · "``, ``"1 thread per op · "`` or ``"2 threads, 1 per op · "`` when the
+    pools were set (0 means one thread per core)."""
+    intra = tf.config.threading.get_intra_op_parallelism_threads()
+    inter = tf.config.threading.get_inter_op_parallelism_threads()
+    if not intra and not inter:
         return ""
-    return f"{threads} thread{'s' if threads > 1 else ''} · "
+    if inter == intra:
+        return f"{inter} thread{'s' if inter > 1 else ''} · "
+    if not inter:
+        return f"{intra} thread{'s' if intra > 1 else ''} per op · "
+    if not intra:
+        return f"{inter} ops at once · "
+    return f"{inter} thread{'s' if inter > 1 else ''}, {intra} per op · "
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

@@ -121,8 +121,9 @@ def test_stored_notebooks_are_executed_in_order_and_quiet(path):
             text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
             assert not NOISE.search(text), f"code cell {index} stores noise: {text[:120]!r}"
     first = "".join(code[0]["source"])
-    assert re.search(r"cu\.start\(seed=42(, threads=1)?\)", first), (
-        "the first code cell must call cu.start(seed=42) or cu.start(seed=42, threads=1)"
+    assert re.search(r"cu\.start\(seed=42(, threads=1|, threads_per_op=1)?\)", first), (
+        "the first code cell must call cu.start(seed=42), cu.start(seed=42, threads=1) or "
+        "cu.start(seed=42, threads_per_op=1)"
     )
 
 

@@ -292,6 +292,21 @@ def test_start_threads_sets_both_pools_and_changes_no_weight():
     assert weights == default.stdout.splitlines()[2]  # bit for bit
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one thread either way")
+def test_start_threads_per_op_sets_the_intra_op_pool_only_and_changes_no_weight():
+    one = _python(_TRAIN_AND_HASH.format(threads=", threads=1"))
+    per_op = _python(_TRAIN_AND_HASH.format(threads=", threads_per_op=1"))
+    both = _python(_TRAIN_AND_HASH.format(threads=", threads=2, threads_per_op=1"))
+    for run in (one, per_op, both):
+        assert run.returncode == 0, run.stderr
+    assert per_op.stdout.splitlines()[0].endswith("· 1 thread per op · seed 5")
+    assert per_op.stdout.splitlines()[1] == "1 0"  # intra-op 1, inter-op one per core
+    assert both.stdout.splitlines()[0].endswith("· 2 threads, 1 per op · seed 5")
+    assert both.stdout.splitlines()[1] == "1 2"
+    assert per_op.stdout.splitlines()[2] == one.stdout.splitlines()[2]  # bit for bit
+    assert both.stdout.splitlines()[2] == one.stdout.splitlines()[2]
+
+
 def test_start_threads_too_late_warns_and_keeps_the_pools():
     run = _python(
         "import warnings\n"
@@ -316,3 +331,5 @@ def test_start_threads_too_late_warns_and_keeps_the_pools():
 def test_start_rejects_bad_threads(threads, error):
     with pytest.raises(error, match="threads"):
         cu.start(seed=1, threads=threads)
+    with pytest.raises(error, match="threads_per_op"):
+        cu.start(seed=1, threads_per_op=threads)

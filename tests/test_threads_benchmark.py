@@ -21,12 +21,18 @@ def test_the_table_has_each_run_the_mean_the_spread_and_whether_the_weights_agre
     table = bench.markdown(
         {
             "w": {"default": [_run(10.0), _run(20.0)], "threads=1": [_run(15.0), _run(15.0)]},
-            "v": {"default": [_run(1.0, "x")], "threads=1": [_run(1.0, "y")]},
+            "v": {
+                "default": [_run(1.0, "x")],
+                "threads=1": [_run(1.0, "y")],
+                "threads_per_op=1": [_run(2.0, "y"), _run(1.0, "z")],
+            },
         }
     )
     assert "| w | default | 10.0, 20.0 | 15.0 | 2.00 | 22.5 | yes |" in table
     assert "| w | threads=1 | 15.0, 15.0 | 15.0 | 1.00 | 22.5 | yes |" in table
-    assert "| v | default | 1.0 | 1.0 | 1.00 | 1.5 | NO |" in table  # the hashes differ
+    assert "| v | default | 1.0 | 1.0 | 1.00 | 1.5 | NO |" in table  # not threads=1's hash
+    assert "| v | threads=1 | 1.0 | 1.0 | 1.00 | 1.5 | yes |" in table
+    assert "| v | threads_per_op=1 | 2.0, 1.0 | 1.5 | 2.00 | 2.2 | NO |" in table  # one run differs
 
 
 def test_rounds_below_one_are_refused(capsys):

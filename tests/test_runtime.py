@@ -296,13 +296,14 @@ def test_start_threads_sets_both_pools_and_changes_no_weight():
 def test_start_threads_per_op_sets_the_intra_op_pool_only_and_changes_no_weight():
     one = _python(_TRAIN_AND_HASH.format(threads=", threads=1"))
     per_op = _python(_TRAIN_AND_HASH.format(threads=", threads_per_op=1"))
-    both = _python(_TRAIN_AND_HASH.format(threads=", threads=2, threads_per_op=1"))
+    # four operations at once, as on a 4-core machine: one thread per operation keeps the weights
+    both = _python(_TRAIN_AND_HASH.format(threads=", threads=4, threads_per_op=1"))
     for run in (one, per_op, both):
         assert run.returncode == 0, run.stderr
     assert per_op.stdout.splitlines()[0].endswith("· 1 thread per op · seed 5")
     assert per_op.stdout.splitlines()[1] == "1 0"  # intra-op 1, inter-op one per core
-    assert both.stdout.splitlines()[0].endswith("· 2 threads, 1 per op · seed 5")
-    assert both.stdout.splitlines()[1] == "1 2"
+    assert both.stdout.splitlines()[0].endswith("· 4 threads, 1 per op · seed 5")
+    assert both.stdout.splitlines()[1] == "1 4"
     assert per_op.stdout.splitlines()[2] == one.stdout.splitlines()[2]  # bit for bit
     assert both.stdout.splitlines()[2] == one.stdout.splitlines()[2]
 

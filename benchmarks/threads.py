@@ -9,7 +9,7 @@ TensorFlow has run an operation), in turn with the default pools, with ``threads
 ``--rounds`` rounds, and the script reports the wall-clock and CPU seconds of each run:
 
     python benchmarks/threads.py                 # 3 rounds, about 12 minutes on 2 cores
-    python benchmarks/threads.py --rounds 5 --out benchmarks/results/threads.md
+    python benchmarks/threads.py --rounds 5 --out table.md   # also write the table to a file
 
 The workloads are shortened copies of what the lessons train: lesson 02's LSTM(64) on the
 adding problem, lesson 03's LSTM(50) on windows of a sine, lesson 04's two stacked LSTM(32)
@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: Python run in a child process; ``{threads}`` is "" or ", threads=1", ``{workload}`` a key.
+#: Python run in a child process; ``{threads}`` is a value of ``SETTINGS``, ``{workload}`` a key.
 CHILD = """
 import hashlib, json, time
 import course_utils as cu

@@ -5,8 +5,8 @@ Every notebook starts with::
     import course_utils as cu
     cu.start(seed=42)
 
-or, in the lessons whose models are all small, ``cu.start(seed=42, threads=1)`` (see
-:func:`course_utils.runtime.start`).
+or, in the lessons whose models are all small, ``cu.start(seed=42, threads=1)``, and in lesson
+06, ``cu.start(seed=42, threads_per_op=1)`` (see :func:`course_utils.runtime.start`).
 
 Importing this package does not import TensorFlow: ``cu.start`` must be able to configure
 TensorFlow's logging before it loads. Submodules (``cu.data``, ``cu.checks``, ...) are imported

@@ -266,15 +266,15 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
     Measured on a 2-core machine (``benchmarks/results/threads.md``, section 1): alone, the
     default pools trained such models 10-25 % faster, but one thread used 14-20 % less CPU time,
     so beside other work it keeps the notebook on one core and leaves the other free. Larger
-    models (lesson 06's character LSTM) gain from the second core (a quarter less wall time);
-    they use ``threads_per_op=1``: each operation on one thread, one operation per core at once.
-    Measured on one epoch of lesson 06's training (``benchmarks/results/threads.md``, section
-    2), it took the default's wall time (19.4 against 19.1 s) for 13 % less CPU time, and it
-    trains to the same weights as ``threads=1``, whatever the number of cores, where the
-    default's weights depend on how many threads split each matrix product. The small models
-    train to the same weights, bit for bit, with any of these settings
-    (``tests/test_runtime.py``). It must come before TensorFlow runs its first operation: in a
-    kernel that already ran one, ``start`` warns and keeps the threads it has.
+    models (lesson 06's character LSTM) gain from the second core (one thread for everything
+    takes a quarter longer); they use ``threads_per_op=1``: each operation on one thread, one
+    operation per core at once. Measured on one epoch of lesson 06's training
+    (``benchmarks/results/threads.md``, section 2), it took the default's wall time (19.4
+    against 19.1 s) for 13 % less CPU time, and it trained to the same weights as ``threads=1``
+    in every run, which the default did not: its weights do not depend on whether one or two
+    operations run at once. The small models train to the same weights, bit for bit, with any
+    of these settings (``tests/test_runtime.py``). It must come before TensorFlow runs its
+    first operation: in a kernel that already ran one, ``start`` warns and keeps the threads it has.
 
     Examples
     --------
@@ -285,7 +285,7 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
     Raises
     ------
     TypeError
-        ``seed`` is not an int.
+        ``seed``, ``threads`` or ``threads_per_op`` is not an int.
     ValueError
         ``seed`` is negative or does not fit in 32 bits, or ``threads`` or
         ``threads_per_op`` is below 1.
@@ -356,19 +356,17 @@ def _use_threads(tf, threads: int | None, threads_per_op: int | None) -> None:
 
 
 def _threads_summary(tf) -> str:
-    """``"1 thread · "``, ``"1 thread per op · "`` or ``"2 threads, 1 per op · "`` when the
-    pools were set (0 means one thread per core)."""
+    """``"1 thread · "``, ``"1 thread per op · "`` or ``"2 ops at once, 1 thread per op · "``
+    when the pools were set (0 means TensorFlow's choice, one per core)."""
     intra = tf.config.threading.get_intra_op_parallelism_threads()
     inter = tf.config.threading.get_inter_op_parallelism_threads()
     if not intra and not inter:
         return ""
     if inter == intra:
         return f"{inter} thread{'s' if inter > 1 else ''} · "
-    if not inter:
-        return f"{intra} thread{'s' if intra > 1 else ''} per op · "
-    if not intra:
-        return f"{inter} ops at once · "
-    return f"{inter} thread{'s' if inter > 1 else ''}, {intra} per op · "
+    per_op = f"{intra} thread{'s' if intra > 1 else ''} per op" if intra else ""
+    at_once = f"{inter} op{'s' if inter > 1 else ''} at once" if inter else ""
+    return ", ".join(part for part in (at_once, per_op) if part) + " · "
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

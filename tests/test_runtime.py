@@ -302,7 +302,7 @@ def test_start_threads_per_op_sets_the_intra_op_pool_only_and_changes_no_weight(
         assert run.returncode == 0, run.stderr
     assert per_op.stdout.splitlines()[0].endswith("· 1 thread per op · seed 5")
     assert per_op.stdout.splitlines()[1] == "1 0"  # intra-op 1, inter-op one per core
-    assert both.stdout.splitlines()[0].endswith("· 4 threads, 1 per op · seed 5")
+    assert both.stdout.splitlines()[0].endswith("· 4 ops at once, 1 thread per op · seed 5")
     assert both.stdout.splitlines()[1] == "1 4"
     assert per_op.stdout.splitlines()[2] == one.stdout.splitlines()[2]  # bit for bit
     assert both.stdout.splitlines()[2] == one.stdout.splitlines()[2]
@@ -318,12 +318,37 @@ def test_start_threads_too_late_warns_and_keeps_the_pools():
         "with warnings.catch_warnings(record=True) as caught:\n"
         "    warnings.simplefilter('always')\n"
         "    cu.start(seed=1, threads=1)\n"
+        "    cu.start(seed=1, threads_per_op=1)\n"
         "print([str(w.message) for w in caught])\n"
         "print(tf.config.threading.get_intra_op_parallelism_threads())\n"
     )
     assert run.returncode == 0, run.stderr
-    assert "comes too late" in run.stdout and "Restart the kernel" in run.stdout
+    assert "cu.start(threads=1) comes too late" in run.stdout and "Restart the kernel" in run.stdout
+    assert "cu.start(threads_per_op=1) comes too late" in run.stdout
     assert run.stdout.splitlines()[-1] == "0"
+
+
+@pytest.mark.parametrize(
+    ("intra", "inter", "summary"),
+    [
+        (0, 0, ""),
+        (1, 1, "1 thread · "),
+        (2, 2, "2 threads · "),
+        (1, 0, "1 thread per op · "),
+        (1, 2, "2 ops at once, 1 thread per op · "),
+        (0, 1, "1 op at once · "),
+    ],
+)
+def test_threads_summary_names_each_pool(intra, inter, summary):
+    from types import SimpleNamespace
+
+    from course_utils.runtime import _threads_summary
+
+    threading = SimpleNamespace(
+        get_intra_op_parallelism_threads=lambda: intra,
+        get_inter_op_parallelism_threads=lambda: inter,
+    )
+    assert _threads_summary(SimpleNamespace(config=SimpleNamespace(threading=threading))) == summary
 
 
 @pytest.mark.parametrize(

@@ -24,15 +24,16 @@ from course_utils.data import (
 from course_utils.models import build_regressor
 
 
-def cosine_lstm50(window, examples, epochs, batch_size):
-    """The exercises' LSTM(50) → Dense(1), its rate decayed from 3e-3 to zero along a cosine.
-
-    The decay spans ``epochs`` epochs of ``examples`` windows at ``batch_size`` (exercises 3.1
-    and 3.4 ask for this schedule).
+def fit_cosine_lstm50(window, X, y, epochs, batch_size):
+    """The exercises' LSTM(50) → Dense(1), fitted on ``X``/``y``, its rate decayed from 3e-3 to
+    zero along a cosine over the ``epochs`` epochs at ``batch_size`` (exercises 3.1 and 3.4 ask
+    for this schedule). The schedule's length and the fit share ``batch_size``.
     """
-    steps = epochs * (examples // batch_size)
+    steps = epochs * (len(X) // batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(3e-3, decay_steps=steps)
-    return build_regressor(window, units=50, learning_rate=schedule)
+    model = build_regressor(window, units=50, learning_rate=schedule)
+    model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0)
+    return model
 
 
 # --- 3.1 ----------------------------------------------------------------------------------------
@@ -42,10 +43,10 @@ def cosine_recipe(epochs=30, scale_targets=True, ahead=1, whole_series_scaler=Fa
     """A ``train_cosine_model`` with one mistake switched on (none: the exercise's recipe).
 
     The exercise's recipe: batch 32, the rate decayed from 3e-3 to zero along a cosine over all
-    epochs (:func:`cosine_lstm50`). ``epochs``: under-training; ``scale_targets=False``: the windows
-    scaled, the targets left in original units; ``ahead=2``: hand-cut windows whose target is
-    the value two steps on; ``whole_series_scaler``: the scaler fitted on the whole series (test
-    part included).
+    epochs (:func:`fit_cosine_lstm50`). ``epochs``: under-training; ``scale_targets=False``: the
+    windows scaled, the targets left in original units; ``ahead=2``: hand-cut windows whose
+    target is the value two steps on; ``whole_series_scaler``: the scaler fitted on the whole
+    series (test part included).
     """
 
     def train_cosine_model(series, window):
@@ -56,8 +57,7 @@ def cosine_recipe(epochs=30, scale_targets=True, ahead=1, whole_series_scaler=Fa
         X_train, _, y_train, _ = chronological_split(X, y, 0.8)
         scaler = fit_scaler(values if whole_series_scaler else values[: len(X_train) + window])
         targets = apply_scaler(scaler, y_train) if scale_targets else y_train
-        model = cosine_lstm50(window, len(X_train), epochs, batch_size=32)
-        model.fit(apply_scaler(scaler, X_train), targets, epochs=epochs, batch_size=32, verbose=0)
+        model = fit_cosine_lstm50(window, apply_scaler(scaler, X_train), targets, epochs, 32)
         return model, scaler
 
     return train_cosine_model
@@ -144,13 +144,8 @@ def window_recipe(epochs=30, train_on_all=False):
         X_train, X_test, y_train, y_test = chronological_split(X, y, 0.8)
         scaler = fit_scaler(series[: len(X_train) + window])
         X_fit, y_fit = (X, y) if train_on_all else (X_train, y_train)
-        model = cosine_lstm50(window, len(X_fit), epochs, batch_size=16)
-        model.fit(
-            apply_scaler(scaler, X_fit),
-            apply_scaler(scaler, y_fit),
-            epochs=epochs,
-            batch_size=16,
-            verbose=0,
+        model = fit_cosine_lstm50(
+            window, apply_scaler(scaler, X_fit), apply_scaler(scaler, y_fit), epochs, 16
         )
         prediction = model(apply_scaler(scaler, X_test).astype(np.float32), training=False)
         return mse(y_test, invert_scaling(scaler, prediction.numpy())), model, scaler

@@ -3,6 +3,8 @@
     make scaling                                       # the lesson's LSTM and a wider one
     python benchmarks/char_lm_scaling.py --budget 30   # minutes per model (see below)
     python benchmarks/char_lm_scaling.py --speed       # CPU seconds per step: batch, XLA, unroll
+    python benchmarks/char_lm_scaling.py --compare 64:0.008:4:256:50 --long-range \
+        --table char_lm_windows                        # the lesson's training, other windows
 
 Each model (``lstm256``: the lesson's ``Embedding(32)`` → ``LSTM(256)`` → ``Dense``, 64 windows
 of 50 characters per step; ``lstm512``: the same with 512 units) trains one epoch at a time on
@@ -25,7 +27,11 @@ there (a larger ``--budget`` trains further). ``--fresh`` starts over.
 
 Outputs: ``benchmarks/results/char_lm_scaling.md`` (the table, where each curve crosses
 Kneser-Ney, or that it did not), ``.json`` (the same rows, which the lesson reads) and ``.png``
-(bits/char against time). ``--speed`` writes ``benchmarks/results/char_lm_speed.md``.
+(bits/char against time). ``--speed`` writes ``benchmarks/results/char_lm_speed.md``;
+``--compare`` adds its cases to ``benchmarks/results/<--table>.json`` and ``.md`` (default
+``char_lm_batch``), and with ``--long-range`` also scores each case's final model on the test
+text: bits/char, and the bits it and Kneser-Ney pay on closing brackets whose opener is 1-7 or
+8-50 characters back (lesson 06, section 7).
 Everything is offline and seeded; on another machine the times differ, the bits barely.
 """
 
@@ -572,6 +578,52 @@ def write_speed(rows: list[dict[str, Any]], path: Path, steps: int) -> None:
 
 
 # --- the lesson's budget: batch size with the learning rate scaled, at equal epochs ------------
+#: Lesson 06, section 7: closing brackets whose opener lies within the 7 characters of context of
+#: the order-8 Kneser-Ney model ("near"), or 8 to 50 characters back ("far": beyond the n-gram,
+#: within the lesson's training windows of 50).
+BRACKET_SPANS = {"near": (1, 7), "far": (8, 50)}
+
+
+def bracket_distances(text: str):
+    """Positions of the matched closing brackets of ``text``, and how far back each one's opener is.
+
+    >>> bracket_distances("f(a[0]) + (b)")
+    (array([ 5,  6, 12]), array([2, 5, 2]))
+    """
+    import numpy as np
+
+    openers = {")": "(", "]": "[", "}": "{"}
+    open_now: list[tuple[str, int]] = []
+    positions, distances = [], []
+    for i, char in enumerate(text):
+        if char in "([{":
+            open_now.append((char, i))
+        elif open_now and openers.get(char) == open_now[-1][0]:
+            positions.append(i)
+            distances.append(i - open_now.pop()[1])
+    return np.array(positions, dtype=int), np.array(distances, dtype=int)
+
+
+def long_range_bits(model, data: dict[str, Any], kn_char_bits) -> dict[str, float]:
+    """Test bits/char of ``model`` (windows of 1000: the lesson's verdict) and, per
+    ``BRACKET_SPANS``, the mean bits it and Kneser-Ney (``kn_char_bits``, one per test character
+    from the first) pay on those closing brackets of the scored test characters."""
+    from course_utils import text as cutext
+
+    n = scored_test_chars(data)
+    lstm = cutext.char_bits(model, data["test_ids"], length=TEST_LENGTH)  # characters 1 ... n
+    if len(lstm) != n:
+        raise ValueError(f"char_bits scored {len(lstm)} test characters, expected {n}")
+    positions, distances = bracket_distances(data["test_text"][: n + 1])
+    out: dict[str, float] = {"test_bits": float(lstm.mean())}
+    for name, (low, high) in BRACKET_SPANS.items():
+        at = positions[(positions >= 1) & (distances >= low) & (distances <= high)]
+        out[f"{name}_count"] = len(at)
+        out[f"{name}_lstm"] = float(lstm[at - 1].mean()) if len(at) else math.nan
+        out[f"{name}_kn"] = float(kn_char_bits[at].mean()) if len(at) else math.nan
+    return out
+
+
 def lesson_run(
     data: dict[str, Any],
     batch: int,
@@ -580,6 +632,7 @@ def lesson_run(
     units: int = 256,
     length: int = 100,
     stateful: bool = False,
+    kn_char_bits: Any = None,
 ):
     """The lesson's training cell (cosine schedule to a twentieth, clipnorm 1) for one setting.
 
@@ -590,7 +643,8 @@ def lesson_run(
     stateless copy with the same weights.
 
     Returns one row per epoch: validation bits/char (windows of 250, as the lesson's curve) and
-    the CPU seconds of training so far (validation included).
+    the CPU seconds of training so far (validation included). Given ``kn_char_bits`` (Kneser-Ney's
+    bits for each test character), the last row also has ``long_range_bits`` of the final model.
     """
     import keras
     import tensorflow as tf
@@ -661,6 +715,8 @@ def lesson_run(
                 "cpu_s": cpu,
             }
         )
+    if kn_char_bits is not None:
+        rows[-1].update(long_range_bits(twin if stateful else model, data, kn_char_bits))
     return rows
 
 
@@ -677,14 +733,35 @@ def _case_key(row: dict[str, Any]) -> tuple:
     )
 
 
-def compare(data: dict[str, Any], cases: list[str], out: Path, stateful: bool = False) -> None:
+def compare(
+    data: dict[str, Any],
+    cases: list[str],
+    out: Path,
+    stateful: bool = False,
+    long_range: bool = False,
+) -> None:
     """Run ``batch:lr:epochs[:units[:length]]`` cases of the lesson's training; add to ``out``
-    (a case run again replaces its old rows)."""
+    (a case run again replaces its old rows). ``long_range``: score each final model on the test
+    text too (``long_range_bits``), against the lesson's Kneser-Ney model."""
     old = json.loads(out.read_text()) if out.exists() else []
+    kn_char_bits = None
+    if long_range:
+        from course_utils import text as cutext
+
+        kn = kneser_ney_line(data)
+        kn_char_bits = cutext.kneser_ney_char_bits(
+            data["train_text"], data["test_text"], kn["order"], kn["discount"]
+        )
     for case in cases:
         batch, lr, epochs, *units = case.split(":")
         rows = lesson_run(
-            data, int(batch), float(lr), int(epochs), *(int(u) for u in units), stateful=stateful
+            data,
+            int(batch),
+            float(lr),
+            int(epochs),
+            *(int(u) for u in units),
+            stateful=stateful,
+            kn_char_bits=kn_char_bits,
         )
         old = [r for r in old if _case_key(r) != _case_key(rows[0])] + rows
         out.write_text(json.dumps(old, indent=1) + "\n")
@@ -717,6 +794,30 @@ def write_compare_markdown(rows: list[dict[str, Any]], path: Path) -> None:
             f"| {r['units']} | {r['batch']} | {window} | {r['lr']:g} | "
             f"{r['epochs']} | {r['epoch']} | {r['val_bits']:.3f} | {r['cpu_s']:.0f} |"
         )
+    scored = [r for r in rows if "test_bits" in r]
+    if scored:
+        near, far = BRACKET_SPANS["near"], BRACKET_SPANS["far"]
+        lines += [
+            "",
+            "## The final models on the test text (`--long-range`)",
+            "",
+            "Test bits/char (windows of 1000, the lesson's verdict), and the mean bits paid on the"
+            " test text's closing brackets by how far back their opener is (lesson 06, section 7),"
+            " by the LSTM and by the lesson's Kneser-Ney model (order and discount chosen on the"
+            f" validation text; it sees {near[1]} characters of context).",
+            "",
+            "| units | windows per step | window | epochs | test bits/char "
+            f"| opener {near[0]}-{near[1]} back: count | LSTM | Kneser-Ney "
+            f"| opener {far[0]}-{far[1]} back: count | LSTM | Kneser-Ney |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in scored:
+            window = f"{r.get('length', 100)}{' TBPTT' if r.get('stateful') else ''}"
+            lines.append(
+                f"| {r['units']} | {r['batch']} | {window} | {r['epochs']} | {r['test_bits']:.3f} "
+                f"| {r['near_count']} | {r['near_lstm']:.2f} | {r['near_kn']:.2f} "
+                f"| {r['far_count']} | {r['far_lstm']:.2f} | {r['far_kn']:.2f} |"
+            )
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -748,6 +849,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stateful", action="store_true", help="--compare with truncated BPTT over the text"
     )
+    parser.add_argument(
+        "--long-range",
+        action="store_true",
+        help="--compare: score the final models on the test text and its closing brackets too",
+    )
+    parser.add_argument(
+        "--table", default="char_lm_batch", help="--compare: the file name (without suffix)"
+    )
     args = parser.parse_args(argv)
     if args.report and (args.fresh or not load_state(args.state)["rows"]):
         # the outputs would be rewritten from nothing: the stored results would be lost
@@ -763,7 +872,8 @@ def main(argv: list[str] | None = None) -> int:
         speed(data, args.speed_steps, args.results / "char_lm_speed.md", cases)
         return 0
     if args.compare:
-        compare(data, args.compare, args.results / "char_lm_batch.json", stateful=args.stateful)
+        out = args.results / f"{args.table}.json"
+        compare(data, args.compare, out, stateful=args.stateful, long_range=args.long_range)
         return 0
 
     names = [n.strip() for n in args.models.split(",") if n.strip()]

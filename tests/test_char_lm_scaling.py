@@ -141,7 +141,7 @@ def test_stream_batches_continue_each_row_from_one_batch_to_the_next():
 def test_compare_replaces_a_case_run_again_and_keeps_the_others(tmp_path, monkeypatch):
     out = tmp_path / "batch.json"
 
-    def fake_run(data, batch, lr, epochs, units=256, length=100, stateful=False):
+    def fake_run(data, batch, lr, epochs, units=256, length=100, stateful=False, **kw):
         return [
             {
                 "batch": batch,
@@ -174,3 +174,55 @@ def test_a_stateful_run_trains_and_is_validated_by_a_stateless_copy():
     assert [r["epoch"] for r in rows] == [1, 2] and all(r["stateful"] for r in rows)
     assert 0 < rows[1]["val_bits"] < rows[0]["val_bits"] < 10  # it learns
     assert rows[1]["cpu_s"] > rows[0]["cpu_s"] > 0
+
+
+def test_bracket_distances_pair_each_closer_with_its_own_opener():
+    positions, distances = scaling.bracket_distances("f(a[0]) + (b)")
+    assert positions.tolist() == [5, 6, 12] and distances.tolist() == [2, 5, 2]
+    # a closer that does not match the innermost open bracket is not paired
+    positions, distances = scaling.bracket_distances("(a]) x)")
+    assert positions.tolist() == [3] and distances.tolist() == [3]
+    assert scaling.bracket_distances("no brackets")[0].size == 0
+
+
+def test_compare_long_range_passes_kneser_ney_and_writes_the_second_table(tmp_path, monkeypatch):
+    out = tmp_path / "windows.json"
+    seen = {}
+
+    def fake_run(data, batch, lr, epochs, units=256, length=100, stateful=False, **kw):
+        seen["kn"] = kw.get("kn_char_bits")
+        row = {"batch": batch, "length": length, "lr": lr, "units": units, "stateful": stateful}
+        row |= {"epochs": epochs, "epoch": 1, "val_bits": 2.5, "cpu_s": 100.0}
+        if seen["kn"] is None:
+            return [row]
+        row |= {"test_bits": 2.45, "near_count": 216, "near_lstm": 3.62, "near_kn": 2.99}
+        return [row | {"far_count": 200, "far_lstm": 5.56, "far_kn": 5.95}]
+
+    monkeypatch.setattr(scaling, "lesson_run", fake_run)
+    monkeypatch.setattr(scaling, "kneser_ney_line", lambda data: {"order": 8, "discount": 0.9})
+    monkeypatch.setattr(
+        "course_utils.text.kneser_ney_char_bits", lambda train, test, order, d: [order, d]
+    )
+    data = {"train_text": "ab", "test_text": "ba"}
+    scaling.compare(data, ["128:0.008:4:256:25"], out)
+    assert seen["kn"] is None and "test text" not in out.with_suffix(".md").read_text()
+    scaling.compare(data, ["128:0.008:4:256:25"], out, long_range=True)
+    assert seen["kn"] == [8, 0.9]
+    md = out.with_suffix(".md").read_text()
+    assert "| 256 | 128 | 25 | 4 | 2.450 | 216 | 3.62 | 2.99 | 200 | 5.56 | 5.95 |" in md
+
+
+@pytest.mark.slow  # trains a (tiny) model: the notebooks tier
+def test_a_long_range_run_scores_its_final_model_on_the_test_brackets():
+    from course_utils import text as cutext
+
+    data = scaling.prepare(30000)
+    kn = cutext.kneser_ney_char_bits(data["train_text"], data["test_text"], 4, 0.8)
+    rows = scaling.lesson_run(
+        data, batch=8, lr=8e-3, epochs=1, units=16, length=20, kn_char_bits=kn
+    )
+    last = rows[-1]
+    assert 0 < last["test_bits"] < 10 and last["near_count"] + last["far_count"] > 0
+    n = scaling.scored_test_chars(data)
+    positions, distances = scaling.bracket_distances(data["test_text"][: n + 1])
+    assert last["near_count"] == int(((distances <= 7) & (positions >= 1)).sum())

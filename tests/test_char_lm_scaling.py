@@ -226,3 +226,30 @@ def test_a_long_range_run_scores_its_final_model_on_the_test_brackets():
     n = scaling.scored_test_chars(data)
     positions, distances = scaling.bracket_distances(data["test_text"][: n + 1])
     assert last["near_count"] == int(((distances <= 7) & (positions >= 1)).sum())
+
+
+def test_lesson_06_quotes_the_stored_window_comparison():
+    """Each number of lesson 06's "Not shorter windows" bullet is the stored run's."""
+    import nbformat
+
+    rows = json.loads((ROOT / "benchmarks/results/char_lm_windows.json").read_text())
+    final = {r["length"]: r for r in rows if r["epoch"] == r["epochs"] and "test_bits" in r}
+    assert sorted(final) == [12, 25, 50]
+    lesson = nbformat.read(ROOT / "notebooks/06_text_generation.ipynb", as_version=4)
+    bullet = (
+        next(c.source for c in lesson.cells if "Not shorter windows" in c.source)
+        .split("Not shorter windows", 1)[1]
+        .split("\n- ", 1)[0]
+    )
+    text = " ".join(bullet.split())  # one line: numbers may sit at a line break
+    for length, phrase in ((25, "took {cpu}"), (12, "took {cpu}"), (50, "against {cpu}")):
+        assert phrase.format(cpu=round(final[length]["cpu_s"])) in text, length
+    assert f"{final[12]['test_bits']:.3f} bits/char against {final[50]['test_bits']:.3f}" in text
+    assert f"windows of 50 pay {final[50]['far_lstm']:.2f} bits" in text
+    assert f"Kneser-Ney's {final[50]['far_kn']:.2f}" in text
+    assert f"windows of 25 pay {final[25]['far_lstm']:.2f}" in text
+    assert f"those of 12 pay {final[12]['far_lstm']:.2f}" in text
+    # what the bullet says of them
+    assert final[12]["test_bits"] < final[50]["test_bits"]
+    assert final[50]["far_lstm"] < final[50]["far_kn"] < final[25]["far_lstm"]
+    assert final[25]["far_lstm"] < final[12]["far_lstm"]

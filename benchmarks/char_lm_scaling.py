@@ -3,8 +3,8 @@
     make scaling                                       # the lesson's LSTM and a wider one
     python benchmarks/char_lm_scaling.py --budget 30   # minutes per model (see below)
     python benchmarks/char_lm_scaling.py --speed       # CPU seconds per step: batch, XLA, unroll
-    python benchmarks/char_lm_scaling.py --compare 64:0.008:4:256:50 --long-range \
-        --table char_lm_windows                        # the lesson's training, other windows
+    python benchmarks/char_lm_scaling.py --compare 64:0.008:4:256:50 128:0.008:4:256:25 \
+        256:0.008:4:256:12 --long-range --table char_lm_windows   # lesson 06's window lengths
 
 Each model (``lstm256``: the lesson's ``Embedding(32)`` → ``LSTM(256)`` → ``Dense``, 64 windows
 of 50 characters per step; ``lstm512``: the same with 512 units) trains one epoch at a time on
@@ -29,9 +29,9 @@ Outputs: ``benchmarks/results/char_lm_scaling.md`` (the table, where each curve 
 Kneser-Ney, or that it did not), ``.json`` (the same rows, which the lesson reads) and ``.png``
 (bits/char against time). ``--speed`` writes ``benchmarks/results/char_lm_speed.md``;
 ``--compare`` adds its cases to ``benchmarks/results/<--table>.json`` and ``.md`` (default
-``char_lm_batch``), and with ``--long-range`` also scores each case's final model on the test
-text: bits/char, and the bits it and Kneser-Ney pay on closing brackets whose opener is 1-7 or
-8-50 characters back (lesson 06, section 7).
+``char_lm_batch``), and with ``--long-range`` also scores each case's final model on the
+validation text's closing brackets by how far back their opener is (lesson 06, section 7),
+against the lesson's Kneser-Ney model.
 Everything is offline and seeded; on another machine the times differ, the bits barely.
 """
 
@@ -578,10 +578,25 @@ def write_speed(rows: list[dict[str, Any]], path: Path, steps: int) -> None:
 
 
 # --- the lesson's budget: batch size with the learning rate scaled, at equal epochs ------------
-#: Lesson 06, section 7: closing brackets whose opener lies within the 7 characters of context of
-#: the order-8 Kneser-Ney model ("near"), or 8 to 50 characters back ("far": beyond the n-gram,
-#: within the lesson's training windows of 50).
-BRACKET_SPANS = {"near": (1, 7), "far": (8, 50)}
+#: Where ``--long-range`` splits the closing brackets beyond the n-gram's reach, by how far back
+#: their opener is: at the window lengths it compares (12, 25), up to the lesson's 50.
+BRACKET_CUTS = (12, 25, 50)
+
+
+def bracket_spans(reach: int, cuts: tuple[int, ...] = BRACKET_CUTS) -> list[tuple[int, int]]:
+    """Spans of opener distances: within the n-gram's ``reach``, then up to each cut beyond it.
+
+    >>> bracket_spans(7)
+    [(1, 7), (8, 12), (13, 25), (26, 50)]
+    >>> bracket_spans(20)
+    [(1, 20), (21, 25), (26, 50)]
+    """
+    spans, low = [(1, reach)], reach + 1
+    for cut in cuts:
+        if cut >= low:
+            spans.append((low, cut))
+            low = cut + 1
+    return spans
 
 
 def bracket_distances(text: str):
@@ -604,24 +619,39 @@ def bracket_distances(text: str):
     return np.array(positions, dtype=int), np.array(distances, dtype=int)
 
 
-def long_range_bits(model, data: dict[str, Any], kn_char_bits) -> dict[str, float]:
-    """Test bits/char of ``model`` (windows of 1000: the lesson's verdict) and, per
-    ``BRACKET_SPANS``, the mean bits it and Kneser-Ney (``kn_char_bits``, one per test character
-    from the first) pay on those closing brackets of the scored test characters."""
+def long_range_bits(model, data: dict[str, Any], kn: dict[str, Any]) -> dict[str, Any]:
+    """How ``model`` and Kneser-Ney do on the validation text's closing brackets (lesson 06,
+    section 7, on the text settings are chosen on).
+
+    ``kn``: the order and the bits per validation character (one per character from the first)
+    of the lesson's Kneser-Ney model. The LSTM reads windows of 1000, as in the lesson's verdict.
+    Returns ``{"val_bits_1000": ..., "brackets": [...]}``: per span of ``bracket_spans`` the
+    count, both models' mean bits and the standard error of their difference (paired).
+    """
+    import numpy as np
+
     from course_utils import text as cutext
 
-    n = scored_test_chars(data)
-    lstm = cutext.char_bits(model, data["test_ids"], length=TEST_LENGTH)  # characters 1 ... n
-    if len(lstm) != n:
-        raise ValueError(f"char_bits scored {len(lstm)} test characters, expected {n}")
-    positions, distances = bracket_distances(data["test_text"][: n + 1])
-    out: dict[str, float] = {"test_bits": float(lstm.mean())}
-    for name, (low, high) in BRACKET_SPANS.items():
+    ids = data["val_ids"]
+    lstm = cutext.char_bits(model, ids, length=TEST_LENGTH)  # characters 1 ... n
+    n = len(lstm)
+    if n != (len(ids) - 1) // TEST_LENGTH * TEST_LENGTH:
+        raise ValueError(f"char_bits scored {n} validation characters of {len(ids)}")
+    positions, distances = bracket_distances(data["val_text"][: n + 1])
+    rows = []
+    for low, high in bracket_spans(kn["order"] - 1):
         at = positions[(positions >= 1) & (distances >= low) & (distances <= high)]
-        out[f"{name}_count"] = len(at)
-        out[f"{name}_lstm"] = float(lstm[at - 1].mean()) if len(at) else math.nan
-        out[f"{name}_kn"] = float(kn_char_bits[at].mean()) if len(at) else math.nan
-    return out
+        gap = lstm[at - 1] - kn["val_char_bits"][at]
+        rows.append(
+            {
+                "span": [low, high],
+                "count": len(at),
+                "lstm": float(lstm[at - 1].mean()) if len(at) else math.nan,
+                "kn": float(kn["val_char_bits"][at].mean()) if len(at) else math.nan,
+                "se": float(gap.std(ddof=1) / np.sqrt(len(at))) if len(at) > 1 else math.nan,
+            }
+        )
+    return {"val_bits_1000": float(lstm.mean()), "brackets": rows}
 
 
 def lesson_run(
@@ -632,7 +662,7 @@ def lesson_run(
     units: int = 256,
     length: int = 100,
     stateful: bool = False,
-    kn_char_bits: Any = None,
+    kn: dict[str, Any] | None = None,
 ):
     """The lesson's training cell (cosine schedule to a twentieth, clipnorm 1) for one setting.
 
@@ -643,8 +673,8 @@ def lesson_run(
     stateless copy with the same weights.
 
     Returns one row per epoch: validation bits/char (windows of 250, as the lesson's curve) and
-    the CPU seconds of training so far (validation included). Given ``kn_char_bits`` (Kneser-Ney's
-    bits for each test character), the last row also has ``long_range_bits`` of the final model.
+    the CPU seconds of training so far (validation included). Given ``kn`` (the lesson's Kneser-Ney
+    model, see ``long_range_bits``), the last row also has ``long_range_bits`` of the final model.
     """
     import keras
     import tensorflow as tf
@@ -715,8 +745,8 @@ def lesson_run(
                 "cpu_s": cpu,
             }
         )
-    if kn_char_bits is not None:
-        rows[-1].update(long_range_bits(twin if stateful else model, data, kn_char_bits))
+    if kn is not None:
+        rows[-1].update(long_range_bits(twin if stateful else model, data, kn))
     return rows
 
 
@@ -741,17 +771,21 @@ def compare(
     long_range: bool = False,
 ) -> None:
     """Run ``batch:lr:epochs[:units[:length]]`` cases of the lesson's training; add to ``out``
-    (a case run again replaces its old rows). ``long_range``: score each final model on the test
-    text too (``long_range_bits``), against the lesson's Kneser-Ney model."""
+    (a case run again replaces its old rows). ``long_range``: score each final model on the
+    validation text's closing brackets too (``long_range_bits``), against the lesson's Kneser-Ney.
+    """
     old = json.loads(out.read_text()) if out.exists() else []
-    kn_char_bits = None
+    kn = None
     if long_range:
         from course_utils import text as cutext
 
-        kn = kneser_ney_line(data)
-        kn_char_bits = cutext.kneser_ney_char_bits(
-            data["train_text"], data["test_text"], kn["order"], kn["discount"]
-        )
+        line = kneser_ney_line(data)
+        kn = {
+            "order": line["order"],
+            "val_char_bits": cutext.kneser_ney_char_bits(
+                data["train_text"], data["val_text"], line["order"], line["discount"]
+            ),
+        }
     for case in cases:
         batch, lr, epochs, *units = case.split(":")
         rows = lesson_run(
@@ -761,7 +795,7 @@ def compare(
             int(epochs),
             *(int(u) for u in units),
             stateful=stateful,
-            kn_char_bits=kn_char_bits,
+            kn=kn,
         )
         old = [r for r in old if _case_key(r) != _case_key(rows[0])] + rows
         out.write_text(json.dumps(old, indent=1) + "\n")
@@ -794,30 +828,33 @@ def write_compare_markdown(rows: list[dict[str, Any]], path: Path) -> None:
             f"| {r['units']} | {r['batch']} | {window} | {r['lr']:g} | "
             f"{r['epochs']} | {r['epoch']} | {r['val_bits']:.3f} | {r['cpu_s']:.0f} |"
         )
-    scored = [r for r in rows if "test_bits" in r]
+    scored = [r for r in rows if "brackets" in r]
     if scored:
-        near, far = BRACKET_SPANS["near"], BRACKET_SPANS["far"]
         lines += [
             "",
-            "## The final models on the test text (`--long-range`)",
+            "## The final models on the validation text's closing brackets (`--long-range`)",
             "",
-            "Test bits/char (windows of 1000, the lesson's verdict), and the mean bits paid on the"
-            " test text's closing brackets by how far back their opener is (lesson 06, section 7),"
-            " by the LSTM and by the lesson's Kneser-Ney model (order and discount chosen on the"
-            f" validation text; it sees {near[1]} characters of context).",
+            "The LSTM reads the validation text in windows of 1000 (as in the lesson's verdict;"
+            " *val bits/char* is its average over all characters read so). Its closing brackets"
+            " are split by how far back their opener is (lesson 06, section 7): within the"
+            " Kneser-Ney model's context (its order minus one), then up to 12, 25 and 50"
+            " characters back. Mean bits per bracket of the LSTM and of the lesson's Kneser-Ney"
+            " model (order and discount chosen on the validation text), their difference and its"
+            " standard error over the brackets.",
             "",
-            "| units | windows per step | window | epochs | test bits/char "
-            f"| opener {near[0]}-{near[1]} back: count | LSTM | Kneser-Ney "
-            f"| opener {far[0]}-{far[1]} back: count | LSTM | Kneser-Ney |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| units | windows per step | window | epochs | val bits/char | opener back "
+            "| count | LSTM | Kneser-Ney | LSTM − KN |",
+            "|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
         ]
         for r in scored:
             window = f"{r.get('length', 100)}{' TBPTT' if r.get('stateful') else ''}"
-            lines.append(
-                f"| {r['units']} | {r['batch']} | {window} | {r['epochs']} | {r['test_bits']:.3f} "
-                f"| {r['near_count']} | {r['near_lstm']:.2f} | {r['near_kn']:.2f} "
-                f"| {r['far_count']} | {r['far_lstm']:.2f} | {r['far_kn']:.2f} |"
-            )
+            for b in r["brackets"]:
+                lines.append(
+                    f"| {r['units']} | {r['batch']} | {window} | {r['epochs']} "
+                    f"| {r['val_bits_1000']:.3f} | {b['span'][0]}-{b['span'][1]} | {b['count']} "
+                    f"| {b['lstm']:.2f} | {b['kn']:.2f} "
+                    f"| {b['lstm'] - b['kn']:+.2f} ± {b['se']:.2f} |"
+                )
     path.write_text("\n".join(lines) + "\n")
 
 

@@ -1,5 +1,5 @@
 """benchmarks/char_lm_scaling.py on a tiny corpus: it trains, reports, stops at its budget and
-resumes from its saved state (about 15 s; the two tests that train are marked slow)."""
+resumes from its saved state (about 15 s; the tests that train are marked slow)."""
 
 from __future__ import annotations
 
@@ -185,47 +185,77 @@ def test_bracket_distances_pair_each_closer_with_its_own_opener():
     assert scaling.bracket_distances("no brackets")[0].size == 0
 
 
+def test_bracket_spans_start_beyond_the_ngram_and_split_at_the_window_lengths():
+    assert scaling.bracket_spans(7) == [(1, 7), (8, 12), (13, 25), (26, 50)]
+    assert scaling.bracket_spans(12) == [(1, 12), (13, 25), (26, 50)]
+    assert scaling.bracket_spans(30, cuts=(12, 25, 50)) == [(1, 30), (31, 50)]
+
+
+def test_long_range_bits_line_up_each_bracket_in_both_models(monkeypatch):
+    """char_bits' item t scores character t + 1, Kneser-Ney's item t character t: a bracket's
+    bits must come from the same character in both (here each model's bits are the position)."""
+    import numpy as np
+
+    text = ("(ab)" + "(" + "x" * 9 + ")" + "[" + "y" * 20 + "]" + "{" + "z" * 40 + "}") * 20
+    data = {"val_text": text, "val_ids": np.zeros(len(text), dtype=np.int32)}
+    n = (len(text) - 1) // 1000 * 1000
+    monkeypatch.setattr(
+        "course_utils.text.char_bits", lambda model, ids, length: np.arange(1, n + 1.0)
+    )
+    kn = {"order": 8, "val_char_bits": np.arange(len(text), dtype=float)}
+    out = scaling.long_range_bits(None, data, kn)
+    assert out["val_bits_1000"] == np.arange(1, n + 1).mean()
+    spans = {tuple(b["span"]): b for b in out["brackets"]}
+    assert list(spans) == [(1, 7), (8, 12), (13, 25), (26, 50)]
+    positions, distances = scaling.bracket_distances(text[: n + 1])
+    for (low, high), b in spans.items():
+        chosen = (distances >= low) & (distances <= high)
+        assert b["count"] == chosen.sum() > 0
+        assert b["lstm"] == b["kn"] == positions[chosen].mean() and b["se"] == 0
+
+
 def test_compare_long_range_passes_kneser_ney_and_writes_the_second_table(tmp_path, monkeypatch):
     out = tmp_path / "windows.json"
     seen = {}
 
-    def fake_run(data, batch, lr, epochs, units=256, length=100, stateful=False, **kw):
-        seen["kn"] = kw.get("kn_char_bits")
+    def fake_run(data, batch, lr, epochs, units=256, length=100, stateful=False, kn=None):
+        seen["kn"] = kn
         row = {"batch": batch, "length": length, "lr": lr, "units": units, "stateful": stateful}
         row |= {"epochs": epochs, "epoch": 1, "val_bits": 2.5, "cpu_s": 100.0}
-        if seen["kn"] is None:
+        if kn is None:
             return [row]
-        row |= {"test_bits": 2.45, "near_count": 216, "near_lstm": 3.62, "near_kn": 2.99}
-        return [row | {"far_count": 200, "far_lstm": 5.56, "far_kn": 5.95}]
+        span = {"span": [8, 12], "count": 61, "lstm": 5.2, "kn": 5.95, "se": 0.21}
+        return [row | {"val_bits_1000": 2.44, "brackets": [span]}]
 
     monkeypatch.setattr(scaling, "lesson_run", fake_run)
-    monkeypatch.setattr(scaling, "kneser_ney_line", lambda data: {"order": 8, "discount": 0.9})
     monkeypatch.setattr(
-        "course_utils.text.kneser_ney_char_bits", lambda train, test, order, d: [order, d]
+        scaling, "kneser_ney_line", lambda data: {"order": 8, "discount": 0.9, "val_bits": 2.2}
     )
-    data = {"train_text": "ab", "test_text": "ba"}
+    monkeypatch.setattr(
+        "course_utils.text.kneser_ney_char_bits", lambda train, val, order, d: [order, d, val]
+    )
+    data = {"train_text": "ab", "val_text": "ba"}
     scaling.compare(data, ["128:0.008:4:256:25"], out)
-    assert seen["kn"] is None and "test text" not in out.with_suffix(".md").read_text()
+    assert seen["kn"] is None and "closing brackets" not in out.with_suffix(".md").read_text()
     scaling.compare(data, ["128:0.008:4:256:25"], out, long_range=True)
-    assert seen["kn"] == [8, 0.9]
+    assert seen["kn"] == {"order": 8, "val_char_bits": [8, 0.9, "ba"]}  # scored on validation
     md = out.with_suffix(".md").read_text()
-    assert "| 256 | 128 | 25 | 4 | 2.450 | 216 | 3.62 | 2.99 | 200 | 5.56 | 5.95 |" in md
+    assert "| 256 | 128 | 25 | 4 | 2.440 | 8-12 | 61 | 5.20 | 5.95 | -0.75 ± 0.21 |" in md
 
 
 @pytest.mark.slow  # trains a (tiny) model: the notebooks tier
-def test_a_long_range_run_scores_its_final_model_on_the_test_brackets():
+def test_a_long_range_run_scores_its_final_model_on_the_validation_brackets():
     from course_utils import text as cutext
 
     data = scaling.prepare(30000)
-    kn = cutext.kneser_ney_char_bits(data["train_text"], data["test_text"], 4, 0.8)
-    rows = scaling.lesson_run(
-        data, batch=8, lr=8e-3, epochs=1, units=16, length=20, kn_char_bits=kn
-    )
+    kn = {"order": 4, "val_char_bits": cutext.kneser_ney_char_bits(
+        data["train_text"], data["val_text"], 4, 0.8
+    )}  # fmt: skip
+    rows = scaling.lesson_run(data, batch=8, lr=8e-3, epochs=1, units=16, length=20, kn=kn)
     last = rows[-1]
-    assert 0 < last["test_bits"] < 10 and last["near_count"] + last["far_count"] > 0
-    n = scaling.scored_test_chars(data)
-    positions, distances = scaling.bracket_distances(data["test_text"][: n + 1])
-    assert last["near_count"] == int(((distances <= 7) & (positions >= 1)).sum())
+    assert 0 < last["val_bits_1000"] < 10
+    assert [b["span"] for b in last["brackets"]] == [[1, 3], [4, 12], [13, 25], [26, 50]]
+    assert sum(b["count"] for b in last["brackets"]) > 0
 
 
 def test_lesson_06_quotes_the_stored_window_comparison():
@@ -233,8 +263,9 @@ def test_lesson_06_quotes_the_stored_window_comparison():
     import nbformat
 
     rows = json.loads((ROOT / "benchmarks/results/char_lm_windows.json").read_text())
-    final = {r["length"]: r for r in rows if r["epoch"] == r["epochs"] and "test_bits" in r}
+    final = {r["length"]: r for r in rows if r["epoch"] == r["epochs"] and "brackets" in r}
     assert sorted(final) == [12, 25, 50]
+    spans = {n: {tuple(b["span"]): b for b in r["brackets"]} for n, r in final.items()}
     lesson = nbformat.read(ROOT / "notebooks/06_text_generation.ipynb", as_version=4)
     bullet = (
         next(c.source for c in lesson.cells if "Not shorter windows" in c.source)
@@ -242,14 +273,30 @@ def test_lesson_06_quotes_the_stored_window_comparison():
         .split("\n- ", 1)[0]
     )
     text = " ".join(bullet.split())  # one line: numbers may sit at a line break
-    for length, phrase in ((25, "took {cpu}"), (12, "took {cpu}"), (50, "against {cpu}")):
-        assert phrase.format(cpu=round(final[length]["cpu_s"])) in text, length
-    assert f"{final[12]['test_bits']:.3f} bits/char against {final[50]['test_bits']:.3f}" in text
-    assert f"windows of 50 pay {final[50]['far_lstm']:.2f} bits" in text
-    assert f"Kneser-Ney's {final[50]['far_kn']:.2f}" in text
-    assert f"windows of 25 pay {final[25]['far_lstm']:.2f}" in text
-    assert f"those of 12 pay {final[12]['far_lstm']:.2f}" in text
-    # what the bullet says of them
-    assert final[12]["test_bits"] < final[50]["test_bits"]
-    assert final[50]["far_lstm"] < final[50]["far_kn"] < final[25]["far_lstm"]
-    assert final[25]["far_lstm"] < final[12]["far_lstm"]
+
+    def cpu(n):
+        return round(final[n]["cpu_s"])
+
+    def val(n):
+        return f"{final[n]['val_bits']:.3f}"
+
+    def bits(n, span, key="lstm"):
+        return f"{spans[n][span][key]:.2f}"
+
+    assert f"took {cpu(25)} and {cpu(12)} CPU-s against {cpu(50)}" in text
+    assert f"({val(25)} bits/char against {val(50)}) and windows of 12 lower ({val(12)})" in text
+    near, mid, far = (8, 12), (13, 25), (26, 50)
+    assert f"windows of 50 paid {bits(50, near)} bits" in text
+    assert f"and {bits(50, mid)} on those 13 to 25 back" in text
+    assert f"windows of 25 paid {bits(25, near)} and {bits(25, mid)}" in text
+    assert f"windows of 12 paid {bits(12, near)} and {bits(12, mid)}" in text
+    assert f"(Kneser-Ney: {bits(50, near, 'kn')} and {bits(50, mid, 'kn')})" in text
+    far_lstm = sorted(spans[n][far]["lstm"] for n in final)
+    assert f"({far_lstm[0]:.2f} to {far_lstm[-1]:.2f}, against Kneser-Ney's" in text
+    assert f"Kneser-Ney's {bits(50, far, 'kn')})" in text
+    assert "two thirds of the CPU time" in text and 0.6 < cpu(12) / cpu(50) < 0.72
+    # what the bullet says of the numbers
+    assert final[25]["val_bits"] > final[50]["val_bits"] > final[12]["val_bits"]
+    for span in (near, mid):
+        assert spans[50][span]["lstm"] < min(spans[12][span]["lstm"], spans[25][span]["lstm"])
+    assert far_lstm[-1] - far_lstm[0] < spans[50][far]["se"]  # "about the same"

@@ -283,20 +283,31 @@ def test_lesson_06_quotes_the_stored_window_comparison():
     def bits(n, span, key="lstm"):
         return f"{spans[n][span][key]:.2f}"
 
-    assert f"took {cpu(25)} and {cpu(12)} CPU-s against {cpu(50)}" in text
-    assert f"({val(25)} bits/char against {val(50)}) and windows of 12 lower ({val(12)})" in text
-    near, mid, far = (8, 12), (13, 25), (26, 50)
-    assert f"windows of 50 paid {bits(50, near)} bits" in text
-    assert f"and {bits(50, mid)} on those 13 to 25 back" in text
-    assert f"windows of 25 paid {bits(25, near)} and {bits(25, mid)}" in text
-    assert f"windows of 12 paid {bits(12, near)} and {bits(12, mid)}" in text
-    assert f"(Kneser-Ney: {bits(50, near, 'kn')} and {bits(50, mid, 'kn')})" in text
+    per_step = [final[n]["batch"] * n for n in (25, 12)]
+    assert f"step ({per_step[0]:,} and {per_step[1]:,} characters;" in text
+    assert f"took {cpu(25)} and {cpu(12)} CPU-s against {cpu(50)} for 64 windows of 50" in text
+    assert f"windows of 12 ended lower than windows of 50 ({val(12)} bits/char" in text
+    assert f"bits/char against {val(50)}) for two thirds" in text
+    assert f"windows of 25 higher than both ({val(25)})" in text
+    spans_named = ((1, 7), (8, 12), (13, 25))
+    assert "opened 1 to 7, 8 to 12 and 13 to 25 characters back" in text
+    for n in (50, 25, 12):
+        a, b, c = (bits(n, span) for span in spans_named)
+        assert f"windows of {n} paid {a}, {b} and {c}" in text, n
+    a, b, c = (bits(50, span, "kn") for span in spans_named)
+    assert f"(Kneser-Ney: {a}, {b} and {c})" in text
+    far = (26, 50)
     far_lstm = sorted(spans[n][far]["lstm"] for n in final)
-    assert f"({far_lstm[0]:.2f} to {far_lstm[-1]:.2f}, against Kneser-Ney's" in text
-    assert f"Kneser-Ney's {bits(50, far, 'kn')})" in text
-    assert "two thirds of the CPU time" in text and 0.6 < cpu(12) / cpu(50) < 0.72
-    # what the bullet says of the numbers
+    count = spans[50][far]["count"]
+    assert f"opened 26 to 50 back the three could not be told apart ({far_lstm[0]:.2f} to" in text
+    assert f"to {far_lstm[-1]:.2f}, {count} brackets; Kneser-Ney {bits(50, far, 'kn')})" in text
+    assert "two thirds of the CPU time" in text and abs(cpu(12) / cpu(50) - 2 / 3) < 0.03
+    assert f"({final[50]['val_bits'] - final[12]['val_bits']:.3f} bits lower in one run" in text
+    # what the bullet and the recap say of the numbers
     assert final[25]["val_bits"] > final[50]["val_bits"] > final[12]["val_bits"]
-    for span in (near, mid):
+    for span in spans_named[1:]:
         assert spans[50][span]["lstm"] < min(spans[12][span]["lstm"], spans[25][span]["lstm"])
-    assert far_lstm[-1] - far_lstm[0] < spans[50][far]["se"]  # "about the same"
+    assert spans[50][(1, 7)]["lstm"] < min(spans[12][(1, 7)]["lstm"], spans[25][(1, 7)]["lstm"])
+    assert far_lstm[-1] - far_lstm[0] < 0.5  # "could not be told apart": under half a bit
+    recap = " ".join(lesson.cells[-1].source.split())
+    assert "windows of 12 a little lower on average, but worse, in one run, on closing" in recap

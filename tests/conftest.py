@@ -6,6 +6,8 @@ each of them can ``from helpers import ...``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers import tiny_model
 
@@ -25,3 +27,12 @@ def tiny_keras_model():
 
     keras.utils.set_random_seed(0)
     return tiny_model()
+
+
+@pytest.fixture
+def root_conftest(request):
+    """The repository's root conftest.py, as pytest loaded it (its plugin module)."""
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    module = request.config.pluginmanager.get_plugin(str(path))
+    assert module is not None, "the root conftest.py is not loaded as a plugin"
+    return module

@@ -4,18 +4,6 @@ where the time went for one that took more than ``HEADROOM`` of it (issue 19's t
 from __future__ import annotations
 
 import doctest
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def root_conftest(request):
-    module = request.config.pluginmanager.get_plugin(str(ROOT / "conftest.py"))
-    assert module is not None, "the root conftest.py is not loaded as a plugin"
-    return module
 
 
 def test_a_notebook_within_the_headroom_gets_one_plain_line(root_conftest):

@@ -5,18 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def root_conftest(request):
-    module = request.config.pluginmanager.get_plugin(str(ROOT / "conftest.py"))
-    assert module is not None, "the root conftest.py is not loaded as a plugin"
-    return module
 
 
 def test_only_lesson_06_and_the_listed_notebooks_run_alone(root_conftest):

@@ -283,13 +283,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             _cell_seconds[notebook].append((report.duration, report.nodeid.split("::", 1)[-1]))
 
 
-def _slowest_cells(notebook: str, count: int = 5) -> str:
-    """``Cell 12 61 s, Cell 9 20 s, ...``: where an over-budget notebook spent its time."""
-    return slowest_cells(_cell_seconds[notebook], count)
-
-
 def slowest_cells(cell_seconds: list[tuple[float, str]], count: int = 5) -> str:
-    """The ``count`` slowest of ``(seconds, cell)`` pairs, slowest first.
+    """The ``count`` slowest of ``(seconds, cell)`` pairs, slowest first: where a notebook spent
+    its time.
 
     >>> slowest_cells([(1.2, "Cell 3"), (61.0, "Cell 12"), (20.4, "Cell 9")], count=2)
     'Cell 12 61 s, Cell 9 20 s'
@@ -328,7 +324,8 @@ def time_line(
 
 def _over_budget() -> list[str]:
     return [
-        f"{nb}: {_durations[nb]:.0f} s > budget {budget_for(nb)} s (slowest: {_slowest_cells(nb)})"
+        f"{nb}: {_durations[nb]:.0f} s > budget {budget_for(nb)} s "
+        f"(slowest: {slowest_cells(_cell_seconds[nb])})"
         for nb in sorted(_durations)
         if _cells_run[nb] == _cells_total[nb] and _durations[nb] > budget_for(nb)
     ]

@@ -641,14 +641,16 @@ def long_range_bits(model, data: dict[str, Any], kn: dict[str, Any]) -> dict[str
     rows = []
     for low, high in bracket_spans(kn["order"] - 1):
         at = positions[(positions >= 1) & (distances >= low) & (distances <= high)]
-        gap = lstm[at - 1] - kn["val_char_bits"][at]
+        lstm_at, kn_at = lstm[at - 1], kn["val_char_bits"][at]  # the same characters
         rows.append(
             {
                 "span": [low, high],
                 "count": len(at),
-                "lstm": float(lstm[at - 1].mean()) if len(at) else math.nan,
-                "kn": float(kn["val_char_bits"][at].mean()) if len(at) else math.nan,
-                "se": float(gap.std(ddof=1) / np.sqrt(len(at))) if len(at) > 1 else math.nan,
+                "lstm": float(lstm_at.mean()) if len(at) else math.nan,
+                "kn": float(kn_at.mean()) if len(at) else math.nan,
+                "se": float((lstm_at - kn_at).std(ddof=1) / np.sqrt(len(at)))
+                if len(at) > 1
+                else math.nan,
             }
         )
     return {"val_bits_1000": float(lstm.mean()), "brackets": rows}
@@ -889,7 +891,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--long-range",
         action="store_true",
-        help="--compare: score the final models on the test text and its closing brackets too",
+        help="--compare: score the final models on the validation text's closing brackets too",
     )
     parser.add_argument(
         "--table", default="char_lm_batch", help="--compare: the file name (without suffix)"

@@ -1,5 +1,5 @@
 """TensorFlow's default thread pools against one thread, and against one thread per operation,
-on the course's own kinds of model.
+on the course's own kinds of model; and each of them with oneDNN's kernels.
 
 Why: ``cu.start(threads=1)`` is what the lessons with small models use, and
 ``cu.start(threads_per_op=1)`` what lesson 06 uses. This script is the measurement behind those
@@ -10,14 +10,21 @@ TensorFlow has run an operation), in turn with the default pools, with ``threads
 
     python benchmarks/threads.py                 # 3 rounds, about 12 minutes on 2 cores
     python benchmarks/threads.py --rounds 5 --out table.md   # also write the table to a file
+    python benchmarks/threads.py --workloads 06 --settings threads_per_op=1,oneDNN
+
+``--settings`` picks settings by words in their names (``oneDNN`` picks the three settings
+with ``cu.start(..., onednn=True)``, which lets TensorFlow use oneDNN's CPU kernels), and
+``--workloads`` workloads by words in theirs (``06``). The variable ``ONEDNN_MAX_CPU_ISA=AVX2``
+(which the test suite sets) reaches the child processes, so the same command measures the
+suite's instruction set.
 
 The workloads are shortened copies of what the lessons train: lesson 02's LSTM(64) on the
 adding problem, lesson 03's LSTM(50) on windows of a sine, lesson 04's two stacked LSTM(32)
 with validation every epoch, and one epoch of lesson 06's character LSTM(256) as the lesson
 trains it (160 steps of 64 windows of 50, shuffled, validated on windows of 250; random
 characters, which cost the same). Every run also prints a hash
-of the trained weights, and the table says whether each setting trained to the same weights as
-``threads=1``.
+of the trained weights, and the table says whether each setting's runs trained to the same
+weights, bit for bit, and (when ``threads=1`` ran too) whether they are ``threads=1``'s.
 """
 
 from __future__ import annotations
@@ -98,7 +105,37 @@ WORKLOADS = (
     "04 two stacked LSTM(32), 60 epochs",
     "06 character LSTM(256), one epoch",
 )
-SETTINGS = {"default": "", "threads=1": ", threads=1", "threads_per_op=1": ", threads_per_op=1"}
+SETTINGS = {
+    "default": "",
+    "threads=1": ", threads=1",
+    "threads_per_op=1": ", threads_per_op=1",
+    "default, oneDNN": ", onednn=True",
+    "threads=1, oneDNN": ", threads=1, onednn=True",
+    "threads_per_op=1, oneDNN": ", threads_per_op=1, onednn=True",
+}
+#: What runs without --settings: the three pools of sections 1 and 2 of the stored results.
+DEFAULT_SETTINGS = ("default", "threads=1", "threads_per_op=1")
+
+
+def pick(names: list[str] | tuple[str, ...], words: str | None, what: str) -> list[str]:
+    """The names that contain every comma-separated word of ``words`` (all names if None).
+
+    >>> pick(list(SETTINGS), "threads_per_op=1", "settings")
+    ['threads_per_op=1', 'threads_per_op=1, oneDNN']
+    >>> pick(list(SETTINGS), "threads_per_op=1,oneDNN", "settings")
+    ['threads_per_op=1, oneDNN']
+    >>> pick(WORKLOADS, "07", "workloads")
+    Traceback (most recent call last):
+    ...
+    ValueError: no workloads match '07'; they are: 02 adding-problem LSTM(64), ...
+    """
+    if words is None:
+        return list(names)
+    wanted = [word.strip() for word in words.split(",") if word.strip()]
+    chosen = [name for name in names if all(word in name for word in wanted)]
+    if not chosen:
+        raise ValueError(f"no {what} match {words!r}; they are: {', '.join(names)}")
+    return chosen
 
 
 def run_once(workload: str, setting: str) -> dict[str, float | str]:
@@ -112,14 +149,18 @@ def run_once(workload: str, setting: str) -> dict[str, float | str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(rounds: int) -> dict[str, dict[str, list[dict[str, float | str]]]]:
-    """``rounds`` runs of every workload in every setting, the order of the settings turning."""
+def measure(
+    rounds: int,
+    workloads: list[str] | tuple[str, ...] = WORKLOADS,
+    settings: list[str] | tuple[str, ...] = DEFAULT_SETTINGS,
+) -> dict[str, dict[str, list[dict[str, float | str]]]]:
+    """``rounds`` runs of each workload in each setting, the order of the settings turning."""
     results: dict[str, dict[str, list[dict[str, float | str]]]] = {}
-    for workload in WORKLOADS:
-        results[workload] = {setting: [] for setting in SETTINGS}
+    for workload in workloads:
+        results[workload] = {setting: [] for setting in settings}
         for index in range(rounds):
             # turn which setting goes first, so that a slow spell does not hit one only
-            names = list(SETTINGS)
+            names = list(settings)
             order = names[index % len(names) :] + names[: index % len(names)]
             for setting in order:
                 run = run_once(workload, setting)
@@ -135,23 +176,28 @@ def measure(rounds: int) -> dict[str, dict[str, list[dict[str, float | str]]]]:
 
 def markdown(results: dict[str, dict[str, list[dict[str, float | str]]]]) -> str:
     """The table: per workload and setting, the wall seconds of each run, their mean and CPU,
-    and whether every run trained to the weights of ``threads=1``'s runs."""
+    whether the setting's runs trained to the same weights and, if ``threads=1`` ran, whether
+    those are the weights of ``threads=1``'s runs."""
+    compare = all("threads=1" in by_setting for by_setting in results.values())
     lines = [
         "| workload | setting | wall s, each run | mean wall s | max / min | mean CPU s |"
-        " weights as threads=1 |",
-        "|---|---|---|---:|---:|---:|---|",
+        " runs agree |" + (" weights as threads=1 |" if compare else ""),
+        "|---|---|---|---:|---:|---:|---|" + ("---|" if compare else ""),
     ]
     for workload, by_setting in results.items():
-        reference = {run["weights"] for run in by_setting["threads=1"]}
         for setting, runs in by_setting.items():
-            hashes = {run["weights"] for run in runs} | reference
+            hashes = {run["weights"] for run in runs}
             walls = [float(run["wall"]) for run in runs]
             cpus = [float(run["cpu"]) for run in runs]
-            lines.append(
+            row = (
                 f"| {workload} | {setting} | {', '.join(f'{w:.1f}' for w in walls)} | "
                 f"{statistics.mean(walls):.1f} | {max(walls) / min(walls):.2f} | "
                 f"{statistics.mean(cpus):.1f} | {'yes' if len(hashes) == 1 else 'NO'} |"
             )
+            if compare:
+                reference = {run["weights"] for run in by_setting["threads=1"]}
+                row += f" {'yes' if hashes | reference == reference == hashes else 'NO'} |"
+            lines.append(row)
     return "\n".join(lines) + "\n"
 
 
@@ -159,10 +205,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="runs per workload and setting")
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
+    parser.add_argument(
+        "--settings",
+        help="comma-separated words the settings must contain, e.g. 'oneDNN' "
+        f"(default: {', '.join(DEFAULT_SETTINGS)}; they are: {'; '.join(SETTINGS)})",
+    )
+    parser.add_argument(
+        "--workloads", help="comma-separated words the workloads must contain, e.g. '06'"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
-    table = markdown(measure(args.rounds))
+    try:
+        workloads = pick(WORKLOADS, args.workloads, "workloads")
+        settings = (
+            list(DEFAULT_SETTINGS)
+            if args.settings is None
+            else pick(list(SETTINGS), args.settings, "settings")
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    table = markdown(measure(args.rounds, workloads, settings))
     print(table)
     if args.out:
         args.out.write_text(table, encoding="utf-8")

@@ -6,7 +6,7 @@ Every notebook starts with::
     cu.start(seed=42)
 
 or, in the lessons whose models are all small, ``cu.start(seed=42, threads=1)``, and in lesson
-06, ``cu.start(seed=42, threads_per_op=1)`` (see :func:`course_utils.runtime.start`).
+06, ``cu.start(seed=42, threads_per_op=1, onednn=True)`` (see :func:`course_utils.runtime.start`).
 
 Importing this package does not import TensorFlow: ``cu.start`` must be able to configure
 TensorFlow's logging before it loads. Submodules (``cu.data``, ``cu.checks``, ...) are imported

@@ -26,11 +26,18 @@ MIN_PYTHON = (3, 10)
 #: Lines TensorFlow's C++ code writes to the process's stderr that TF_CPP_MIN_LOG_LEVEL cannot
 #: hide and that say nothing to a learner. With op determinism on, tf.data rewrites Keras' input
 #: pipeline (ParallelMap -> Map) and TensorFlow 2.21 logs, through absl before its logging is
-#: initialised, that the rewritten node carries an attribute the op does not declare. Only these
-#: exact messages are dropped; every other line passes through.
+#: initialised, that the rewritten node carries an attribute the op does not declare. With
+#: ``cu.start(onednn=True)`` it logs, the same way, that "oneDNN custom operations are on" and
+#: may change numerical results (what the learner asked for, and what the summary line says),
+#: and, when a model has a padding mask, that oneDNN leaves boolean operations to TensorFlow's
+#: own kernels (a fallback that changes nothing). Only these exact messages are dropped; every
+#: other line passes through.
 KNOWN_NATIVE_NOISE = re.compile(
     rb"^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR$"
     rb"|^E0000 .*node_def_util\.cc:\d+\] NodeDef mentions attribute use_unbounded_threadpool "
+    rb"|^I0000 .*port\.cc:\d+\] oneDNN custom operations are on\. "
+    rb"|^E0000 .*util\.cc:\d+\] oneDNN supports DT_BOOL only on platforms with AVX-512\. "
+    rb"Falling back to the default Eigen-based implementation if present\.$"
 )
 _stderr_filter_installed = False
 #: The start of a line that absl/TensorFlow logs natively ("E0000 00:00…", "WARNING: All…"),
@@ -113,14 +120,16 @@ def filter_native_stderr(pattern: re.Pattern[bytes] = KNOWN_NATIVE_NOISE) -> boo
     return True
 
 
-def _configure_environment() -> list[str]:
-    """Put :data:`TF_ENVIRONMENT` into ``os.environ``.
+def _configure_environment(onednn: bool = False) -> list[str]:
+    """Put :data:`TF_ENVIRONMENT` into ``os.environ``, with ``TF_ENABLE_ONEDNN_OPTS=1`` if
+    ``onednn``.
 
     Returns the names whose value TensorFlow/Keras can no longer see because they were
     imported before this call with a different value.
     """
     late = []
-    for name, value in TF_ENVIRONMENT.items():
+    wanted = {**TF_ENVIRONMENT, **({"TF_ENABLE_ONEDNN_OPTS": "1"} if onednn else {})}
+    for name, value in wanted.items():
         loaded = "keras" if name == "KERAS_BACKEND" else "tensorflow"
         if loaded in sys.modules and os.environ.get(name) != value:
             late.append(name)
@@ -239,19 +248,24 @@ def build_optimizer_before_training() -> bool:
     return True
 
 
-def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None = None) -> None:
+def start(
+    seed: int = 42,
+    threads: int | None = None,
+    threads_per_op: int | None = None,
+    onednn: bool = False,
+) -> None:
     """Prepare a notebook: quiet, seeded, deterministic TensorFlow, then one summary line.
 
     Call it in the first code cell, before anything imports TensorFlow or Keras:
 
-    1. sets ``TF_CPP_MIN_LOG_LEVEL=2``, ``TF_ENABLE_ONEDNN_OPTS=0`` and
-       ``KERAS_BACKEND=tensorflow`` (warns if TensorFlow was already imported, since they
-       then come too late);
+    1. sets ``TF_CPP_MIN_LOG_LEVEL=2``, ``TF_ENABLE_ONEDNN_OPTS=0`` (``1`` with
+       ``onednn=True``, see below) and ``KERAS_BACKEND=tensorflow`` (warns if TensorFlow was
+       already imported, since they then come too late);
     2. seeds Python's ``random``, NumPy's global generator and TensorFlow with
        ``keras.utils.set_random_seed(seed)``;
     3. calls ``tf.config.experimental.enable_op_determinism()``;
-    4. inside a Jupyter kernel, filters the one known-harmless C++ log line that determinism
-       makes TensorFlow 2.21 print (:data:`KNOWN_NATIVE_NOISE`);
+    4. inside a Jupyter kernel, filters the known-harmless C++ log lines that determinism (and
+       ``onednn=True``) make TensorFlow 2.21 print (:data:`KNOWN_NATIVE_NOISE`);
     5. makes ``fit`` build the optimizer before it traces the training step
        (:func:`build_optimizer_before_training`): TensorFlow then traces a model's training
        step once instead of twice, with bit-identical results;
@@ -276,6 +290,17 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
     of these settings (``tests/test_runtime.py``). It must come before TensorFlow runs its
     first operation: in a kernel that already ran one, ``start`` warns and keeps the threads it has.
 
+    ``onednn=True`` lets TensorFlow replace its own CPU kernels by oneDNN's (matrix products
+    fused with their bias and activation, among others). They add floating-point numbers in
+    another order, which depends on the CPU's instruction set, so the course leaves them off
+    where it does not need the speed: results then differ between CPUs only where the
+    instruction set changes TensorFlow's own kernels. Run twice on one machine, a model still
+    trains to the same weights, bit for bit (``tests/test_runtime.py``). Lesson 06 turns them
+    on: with the AVX2 instructions the test suite uses, an epoch of its character LSTM took half
+    the wall time; with AVX-512, the same wall time for a quarter less CPU time
+    (``benchmarks/results/threads.md``, section 3). The small models of the other lessons
+    gained nothing measurable.
+
     Examples
     --------
     >>> import course_utils as cu
@@ -285,7 +310,7 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
     Raises
     ------
     TypeError
-        ``seed``, ``threads`` or ``threads_per_op`` is not an int.
+        ``seed``, ``threads`` or ``threads_per_op`` is not an int, or ``onednn`` not a bool.
     ValueError
         ``seed`` is negative or does not fit in 32 bits, or ``threads`` or
         ``threads_per_op`` is below 1.
@@ -297,7 +322,9 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
         threads = validate.positive_int(threads, "threads")
     if threads_per_op is not None:
         threads_per_op = validate.positive_int(threads_per_op, "threads_per_op")
-    late = _configure_environment()
+    if not isinstance(onednn, bool):
+        raise TypeError(f"onednn must be True or False, not {onednn!r}")
+    late = _configure_environment(onednn)
     if late:
         warnings.warn(
             "TensorFlow or Keras was imported before cu.start(), so these settings come too "
@@ -306,6 +333,8 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
             stacklevel=2,
         )
     _configure_matplotlib()
+    if _in_jupyter_kernel():
+        filter_native_stderr()  # before TensorFlow loads: it logs oneDNN's line as it loads
 
     import keras
     import numpy as np
@@ -316,13 +345,11 @@ def start(seed: int = 42, threads: int | None = None, threads_per_op: int | None
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     build_optimizer_before_training()
-    if _in_jupyter_kernel():
-        filter_native_stderr()
     random.seed(seed)  # set_random_seed does this too; explicit for the reader
     print(
         f"lstm-course · Python {platform.python_version()} · TensorFlow {tf.__version__} · "
         f"Keras {keras.__version__} · NumPy {np.__version__} · {_device_summary(tf)} · "
-        f"{_threads_summary(tf)}seed {seed}"
+        f"{_threads_summary(tf)}{'oneDNN kernels · ' if onednn else ''}seed {seed}"
     )
 
 

@@ -24,7 +24,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-NOISE = re.compile(r"oneDNN|UserWarning|DeprecationWarning|WARNING|Traceback|absl::", re.I)
+NOISE = re.compile(
+    r"oneDNN (?:custom|supports)|UserWarning|DeprecationWarning|WARNING|Traceback|absl::", re.I
+)
 
 
 def _stored(folder: str) -> list[Path]:
@@ -121,9 +123,11 @@ def test_stored_notebooks_are_executed_in_order_and_quiet(path):
             text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
             assert not NOISE.search(text), f"code cell {index} stores noise: {text[:120]!r}"
     first = "".join(code[0]["source"])
-    assert re.search(r"cu\.start\(seed=42(, threads=1|, threads_per_op=1)?\)", first), (
-        "the first code cell must call cu.start(seed=42), cu.start(seed=42, threads=1) or "
-        "cu.start(seed=42, threads_per_op=1)"
+    assert re.search(
+        r"cu\.start\(seed=42(, threads=1|, threads_per_op=1(, onednn=True)?)?\)", first
+    ), (
+        "the first code cell must call cu.start(seed=42), cu.start(seed=42, threads=1), "
+        "cu.start(seed=42, threads_per_op=1) or cu.start(seed=42, threads_per_op=1, onednn=True)"
     )
 
 

@@ -145,8 +145,9 @@ def test_native_stderr_filter_passes_progress_redraws_on_at_once_and_drops_noise
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("start", ["cu.start(seed=1)", "cu.start(seed=1, onednn=True)"])
 def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, start
 ):
     from helpers import make_notebook
 
@@ -155,7 +156,7 @@ def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
     path = make_notebook(
         tmp_path / "noise.ipynb",
         [
-            ("code", "import course_utils as cu\ncu.start(seed=1)"),
+            ("code", f"import course_utils as cu\n{start}"),
             (
                 "code",
                 "import keras, numpy as np\n"
@@ -163,7 +164,13 @@ def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
                 "m.compile(optimizer='adam', loss='mse')\n"
                 "x, y = np.zeros((10, 3)), np.zeros((10, 1))  # 10 is not a multiple of 4\n"
                 "m.fit(x, y, batch_size=4, epochs=2, verbose=0)\n"
-                "_ = m.predict(x, verbose=0)",
+                "_ = m.predict(x, verbose=0)\n"
+                "# a padding mask: with oneDNN's kernels TensorFlow logs their boolean fallback\n"
+                "e = keras.Sequential([keras.Input((4,), dtype='int32'),\n"
+                "                      keras.layers.Embedding(5, 2, mask_zero=True),\n"
+                "                      keras.layers.LSTM(2)])\n"
+                "e.compile(optimizer='adam', loss='mse')\n"
+                "e.fit(np.ones((8, 4), 'int32'), np.zeros((8, 2)), verbose=0)",
             ),
             ("code", "import os, time\nos.write(2, b'native line kept\\n')\ntime.sleep(3)"),
         ],
@@ -180,6 +187,7 @@ def test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept(
     ]
     stderr = "".join(text for name, text in streams if name == "stderr")
     assert "use_unbounded_threadpool" not in stderr and "absl::InitializeLog" not in stderr
+    assert "oneDNN" not in stderr
     assert stderr == "native line kept\n"
 
 
@@ -306,6 +314,43 @@ def test_start_threads_per_op_sets_the_intra_op_pool_only_and_changes_no_weight(
     assert both.stdout.splitlines()[1] == "1 4"
     assert per_op.stdout.splitlines()[2] == one.stdout.splitlines()[2]  # bit for bit
     assert both.stdout.splitlines()[2] == one.stdout.splitlines()[2]
+
+
+_ONEDNN_USED = (
+    "from tensorflow.python.util import _pywrap_util_port\n"  # no public getter exists
+    "print(os.environ['TF_ENABLE_ONEDNN_OPTS'], _pywrap_util_port.IsMklEnabled())\n"
+)
+
+
+@pytest.mark.slow
+def test_start_onednn_turns_on_onednn_kernels_and_repeats_its_weights():
+    code = _TRAIN_AND_HASH.format(threads=", threads_per_op=1, onednn=True")
+    code = code.replace("import hashlib, sys", "import hashlib, os, sys") + _ONEDNN_USED
+    first, again = _python(code), _python(code)
+    off = _python(
+        _TRAIN_AND_HASH.format(threads=", threads_per_op=1").replace(
+            "import hashlib, sys", "import hashlib, os, sys"
+        )
+        + _ONEDNN_USED
+    )
+    for run in (first, again, off):
+        assert run.returncode == 0, run.stderr
+        assert "Warning" not in run.stderr, run.stderr
+    # outside a Jupyter kernel (no filter) TensorFlow says so as it loads; in one, it is
+    # filtered (test_in_a_kernel_the_determinism_log_line_is_filtered_and_other_stderr_kept)
+    assert "oneDNN custom operations are on" in first.stderr
+    assert "oneDNN" not in off.stderr, off.stderr
+    summary, _pools, weights, used = first.stdout.splitlines()
+    assert summary.endswith("· 1 thread per op · oneDNN kernels · seed 5")
+    assert used == "1 True"
+    assert again.stdout.splitlines()[2] == weights  # bit for bit, run after run
+    assert "oneDNN" not in off.stdout.splitlines()[0]
+    assert off.stdout.splitlines()[3] == "0 False"  # the default: TensorFlow's own kernels
+
+
+def test_start_onednn_must_be_a_bool():
+    with pytest.raises(TypeError, match="onednn must be True or False"):
+        cu.start(seed=1, onednn="yes")
 
 
 def test_start_threads_too_late_warns_and_keeps_the_pools():

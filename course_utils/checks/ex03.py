@@ -39,11 +39,13 @@ STEP = 100.0 / 999
 FUTURE = 300
 
 
-def _seed_keras(rng: np.random.Generator) -> None:
-    """Seed Keras from the check's draw, so one seed repeats one whole check."""
+def _seed_keras(rng: np.random.Generator) -> int:
+    """Seed Keras from the check's draw, so one seed repeats one whole check; the seed used."""
     import keras
 
-    keras.utils.set_random_seed(int(rng.integers(2**31 - 1)))
+    seed = int(rng.integers(2**31 - 1))
+    keras.utils.set_random_seed(seed)
+    return seed
 
 
 #: The only building blocks a model of exercises 3.1 and 3.2 may contain (Keras' own classes):
@@ -351,21 +353,26 @@ def _references(series: np.ndarray, clean: np.ndarray, window: int) -> tuple[flo
     return mse(y_test, ar.predict(X_test)), mse(y_test, truth)
 
 
+def _scaled_outputs(model: Any, scaler: Any, windows: np.ndarray, what: str) -> np.ndarray:
+    """The model's outputs (scaled units) for ``windows`` (original units), scaled by the
+    learner's scaler; a hint if that scaler cannot scale them."""
+    try:
+        scaled = apply_scaler(scaler, windows)  # TypeError unless a fitted MinMaxScaler
+    except (TypeError, ValueError) as exc:
+        raise Hint(
+            f"the scaler {what} returned cannot scale the windows: return the one fit_scaler "
+            f"gave you ({exc})"
+        ) from exc
+    return model_outputs(model, scaled[:, :, None], f"the model {what} returned")
+
+
 def _own_test_mse(
     model: Any, scaler: Any, series: np.ndarray, window: int, what: str
 ) -> tuple[float, float]:
     """The check's own test MSE of ``model`` in original units, and the same in scaled units."""
     X, y = make_windows(series, window)
     _, X_test, _, y_test = chronological_split(X, y, 0.8)
-    x = X_test[:, :, 0].astype(np.float64)
-    try:
-        scaled = apply_scaler(scaler, x)  # TypeError unless a fitted MinMaxScaler
-    except (TypeError, ValueError) as exc:
-        raise Hint(
-            f"the scaler {what} returned cannot scale the windows: return the one fit_scaler "
-            f"gave you ({exc})"
-        ) from exc
-    outputs = model_outputs(model, scaled[:, :, None], f"the model {what} returned")
+    outputs = _scaled_outputs(model, scaler, X_test[:, :, 0].astype(np.float64), what)
     prediction = invert_scaling(scaler, _column(outputs, len(y_test), "its output"))
     target = y_test[:, 0]
     scaled_target = apply_scaler(scaler, target)
@@ -383,7 +390,10 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     must be that score, in original units. The score must be near what a least-squares linear
     autoregression with the same window reaches on the same split: at least 0.85 × its MSE (and
     0.8 × the noise floor's), at most ``AR_LIMIT`` = 2 × it, and the long window must beat the
-    short one.
+    short one. Last, it calls the function once more for the short window, Keras seeded as for
+    the first call, on the series with fresh noise on its test part (the values only the test
+    windows read): the model must come back the same, forecast for forecast
+    (:func:`_refuse_a_model_that_reads_the_test_part`).
 
     Calibration (``make calibrate CHECKS=3.4``, and 9 draws of four recipes measured while
     setting the bar): one LSTM trained once per window is a noisy estimator. The exercise's
@@ -399,26 +409,24 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     model and a memorised or constant answer on every draw, but a model trained for only 3
     epochs scored 1.47–4.0 × AR on the short window and was refused on 5 of those 9 draws:
     right and wrong answers overlap there, and telling them apart would need several training
-    runs per window, beyond this check's time. A model trained on every window, test windows
-    included, cannot be told from a right one either: LSTM(50) does not fit the test noise in
-    30 epochs enough to score below 0.85 × AR. With the current recipe (batch 16, cosine), 3
-    epochs were refused on 12 of 20 draws and the leak on 0 of 20 (2026-12-07).
+    runs per window, beyond this check's time. With the current recipe (batch 16, cosine), 3
+    epochs were refused on 12 of 20 draws (2026-12-07). A model trained on every window, test
+    windows included, scores like a right one (LSTM(50) does not fit the test noise in 30
+    epochs enough to score below 0.85 × AR: refused on 0 of 20 draws by the score alone); the
+    second call for the short window is what refuses it now.
     """
     task = _noisy_task(rng)
     series = task["series"]
     refs = {w: _references(series, task["clean"], w) for w in task["windows"]}
     own: dict[int, float] = {}
+    seeds: dict[int, int] = {}
+    answers: dict[int, tuple[Any, Any]] = {}
     for window in task["windows"]:
         what = f"window_test_mse(series, {window})"
-        _seed_keras(rng)
-        got = call_learner(window_test_mse, series.copy(), window, what="your window_test_mse")
-        if not isinstance(got, tuple | list) or len(got) != 3:
-            raise Hint(
-                f"{what} should return three things, (mse, model, scaler); got "
-                + ("None: did you forget the return?" if got is None else _kind(got))
-            )
+        seeds[window] = _seed_keras(rng)
+        got = _call_window_test_mse(window_test_mse, series, window, what)
+        answers[window] = got[1], got[2]
         value = require_number(got[0], f"the MSE {what} returned")
-        _require_lstm_model(got[1], f"the model {what} returned", window)
         score, scaled_score = _own_test_mse(got[1], got[2], series, window, what)
         record_margin(abs(value - score), 0.02 * score)
         if abs(value - score) <= 0.02 * score:
@@ -461,7 +469,73 @@ def ex_03_4(window_test_mse, *, rng) -> str:
             f"your window {long} does no better than window {short} ({own[long]:.3g} vs "
             f"{own[short]:.3g}): a long window can average the noise away"
         )
+    _refuse_a_model_that_reads_the_test_part(window_test_mse, task, short, seeds[short], answers)
     return (
         "both models scored on the check's own test windows: near a linear AR of the same "
-        "window, and the long window wins"
+        "window, and the long window wins; the test part of the series does not change the "
+        "short window's model"
     )
+
+
+def _call_window_test_mse(window_test_mse: Any, series: np.ndarray, window: int, what: str):
+    """The learner's ``(mse, model, scaler)`` for ``window``, its shape and model checked."""
+    got = call_learner(window_test_mse, series.copy(), window, what="your window_test_mse")
+    if not isinstance(got, tuple | list) or len(got) != 3:
+        raise Hint(
+            f"{what} should return three things, (mse, model, scaler); got "
+            + ("None: did you forget the return?" if got is None else _kind(got))
+        )
+    _require_lstm_model(got[1], f"the model {what} returned", window)
+    return got
+
+
+def _forecasts(model: Any, scaler: Any, windows: np.ndarray, what: str) -> np.ndarray:
+    """The model's forecasts for ``windows`` in original units, through the learner's scaler."""
+    outputs = _scaled_outputs(model, scaler, windows, what)
+    return invert_scaling(scaler, _column(outputs, len(windows), "its output"))
+
+
+def _refuse_a_model_that_reads_the_test_part(
+    window_test_mse: Any,
+    task: dict[str, Any],
+    window: int,
+    seed: int,
+    answers: dict[int, tuple[Any, Any]],
+) -> None:
+    """Call ``window_test_mse`` again for ``window``, with Keras seeded as for the first call,
+    on the series whose test part (every value only the test windows read) carries fresh noise.
+
+    A model trained on the first 80 % of the windows, with a scaler fitted on them, never read
+    those values: it comes back the same and predicts the same, to the last bit (TensorFlow's op
+    determinism is on in every notebook, ``cu.start``). A model that trained on the test windows
+    comes back different. So does an answer that draws random numbers the seed does not fix
+    (``np.random.default_rng()`` without a seed): the hint names both. (A scaler fitted on the
+    whole series usually goes unseen: fresh noise rarely moves the series' minimum or maximum.)
+    """
+    series, clean = task["series"], task["clean"]
+    X, y = make_windows(series, window)
+    cut = len(chronological_split(X, y, 0.8)[0]) + window  # the first value only tests read
+    rng = np.random.default_rng(seed)
+    altered = series.copy()
+    altered[cut:] = clean[cut:] + rng.normal(0.0, task["sigma"], size=len(series) - cut)
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    what = f"window_test_mse(series, {window})"
+    again = _call_window_test_mse(window_test_mse, altered, window, what)
+    # both models on the same windows (the first training windows, in original units)
+    probe = X[:64, :, 0].astype(np.float64)
+    before, after = (
+        _forecasts(model, scaler, probe, what)
+        for model, scaler in (answers[window], (again[1], again[2]))
+    )
+    change = float(np.max(np.abs(before - after)))
+    record_margin(change, 1e-6)
+    if change > 1e-6:
+        raise Hint(
+            f"called twice for window {window}, with Keras seeded the same way, on two series "
+            "that differ only in their last 20 % (the test part), your function returned models "
+            f"whose forecasts differ by up to {change:.2g}: it reads the test part. Fit the "
+            "scaler and the model on the first 80 % of the windows only (and seed any random "
+            "numbers of your own, e.g. np.random.default_rng(0))"
+        )

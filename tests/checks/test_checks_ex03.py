@@ -399,3 +399,76 @@ def test_hints_never_show_the_reference_for_the_judged_draw():
 
 def test_step_constant():
     assert STEP == pytest.approx(np.linspace(0, 100, 1000)[1])
+
+
+# --- 3.4's second call: a model must not depend on the test part of the series -------------
+
+
+def fitted_answer(fit_on="train", unseeded=False):
+    """A window_test_mse whose tiny LSTM really trains (one epoch): on the training windows, or
+    on every window (``fit_on="all"``), optionally shuffling with an unseeded generator."""
+
+    def answer(series, window):
+        X, y = make_windows(series, window)
+        X_train, _, y_train, _ = chronological_split(X, y, 0.8)
+        scaler = fit_scaler(series[: len(X_train) + window])
+        X_fit, y_fit = (X, y) if fit_on == "all" else (X_train, y_train)
+        if unseeded:
+            order = np.random.default_rng().permutation(len(X_fit))
+            X_fit, y_fit = X_fit[order], y_fit[order]
+        model = keras.Sequential(
+            [keras.Input((window, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)]
+        )
+        model.compile(optimizer="adam", loss="mse")
+        scaled = ex03.apply_scaler(scaler, X_fit[:, :, 0])[:, :, None].astype(np.float32)
+        model.fit(scaled, ex03.apply_scaler(scaler, y_fit), epochs=1, batch_size=32, verbose=0)
+        own, _ = ex03._own_test_mse(model, scaler, series, window, "test")
+        return own, model, scaler
+
+    return answer
+
+
+def second_call(answer, seed=0, keras_seed=7):
+    """3.4's second call alone, for the short window of draw ``seed``: None or the hint."""
+    task = ex03._noisy_task(np.random.default_rng(seed))
+    short = task["windows"][0]
+    keras.utils.set_random_seed(keras_seed)
+    got = answer(task["series"].copy(), short)
+    try:
+        ex03._refuse_a_model_that_reads_the_test_part(
+            answer, task, short, keras_seed, {short: (got[1], got[2])}
+        )
+    except ex03.Hint as hint:
+        return str(hint)
+    return None
+
+
+def test_3_4_second_call_keeps_a_model_that_never_read_the_test_part():
+    for seed in (0, 1):
+        assert second_call(fitted_answer(), seed=seed) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        fitted_answer(fit_on="all"),  # the leak: trained on the test windows too
+        fitted_answer(unseeded=True),  # randomness the check's seed does not fix
+    ],
+    ids=["trained on every window", "unseeded shuffle"],
+)
+def test_3_4_second_call_refuses_a_model_that_changes_with_the_test_part(answer):
+    hint = second_call(answer)
+    assert hint is not None and "it reads the test part" in hint
+    assert "first 80 %" in hint and "seed any random numbers" in hint
+
+
+@pytest.mark.slow
+def test_3_4_refuses_the_calibrations_leak_that_its_score_let_through():
+    """The answer calibration lists as "trained on every window (leak)", whole: it passes every
+    judgement of the score (0 of 20 draws refused before the second call), and is refused now."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from calibration.ex03 import window_recipe
+
+    assert "reads the test part" in message(ex_03_4, window_recipe(train_on_all=True), seed=5)

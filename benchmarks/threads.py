@@ -12,9 +12,11 @@ TensorFlow has run an operation), in turn with the default pools, with ``threads
     python benchmarks/threads.py --rounds 5 --out table.md   # also write the table to a file
     python benchmarks/threads.py --workloads 06 --settings threads_per_op=1,oneDNN
 
-``--settings`` picks settings by words in their names (``oneDNN`` picks the three settings
-with ``cu.start(..., onednn=True)``, which lets TensorFlow use oneDNN's CPU kernels), and
-``--workloads`` workloads by words in theirs (``06``). The variable ``ONEDNN_MAX_CPU_ISA=AVX2``
+``--settings`` picks the settings whose names contain every one of its comma-separated pieces
+of text (case matters: ``oneDNN`` picks the three settings with ``cu.start(..., onednn=True)``,
+which lets TensorFlow use oneDNN's CPU kernels; ``per_op,oneDNN`` one of them; ``""`` all six;
+without it, the three without oneDNN run), and ``--workloads`` picks workloads the same way
+(``06``). The variable ``ONEDNN_MAX_CPU_ISA=AVX2``
 (which the test suite sets) reaches the child processes, so the same command measures the
 suite's instruction set.
 
@@ -127,14 +129,14 @@ def pick(names: list[str] | tuple[str, ...], words: str | None, what: str) -> li
     >>> pick(WORKLOADS, "07", "workloads")
     Traceback (most recent call last):
     ...
-    ValueError: no workloads match '07'; they are: 02 adding-problem LSTM(64), ...
+    ValueError: no workloads match '07'; they are: 02 adding-problem LSTM(64); ...
     """
     if words is None:
         return list(names)
     wanted = [word.strip() for word in words.split(",") if word.strip()]
     chosen = [name for name in names if all(word in name for word in wanted)]
     if not chosen:
-        raise ValueError(f"no {what} match {words!r}; they are: {', '.join(names)}")
+        raise ValueError(f"no {what} match {words!r}; they are: {'; '.join(names)}")
     return chosen
 
 
@@ -196,7 +198,7 @@ def markdown(results: dict[str, dict[str, list[dict[str, float | str]]]]) -> str
             )
             if compare:
                 reference = {run["weights"] for run in by_setting["threads=1"]}
-                row += f" {'yes' if hashes | reference == reference == hashes else 'NO'} |"
+                row += f" {'yes' if hashes == reference else 'NO'} |"
             lines.append(row)
     return "\n".join(lines) + "\n"
 
@@ -207,11 +209,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
     parser.add_argument(
         "--settings",
-        help="comma-separated words the settings must contain, e.g. 'oneDNN' "
+        help="comma-separated pieces of text the settings' names must all contain, e.g. "
+        "'oneDNN' or 'per_op,oneDNN'; '' picks every setting "
         f"(default: {', '.join(DEFAULT_SETTINGS)}; they are: {'; '.join(SETTINGS)})",
     )
     parser.add_argument(
-        "--workloads", help="comma-separated words the workloads must contain, e.g. '06'"
+        "--workloads",
+        help="comma-separated pieces of text the workloads' names must all contain, e.g. '06'",
     )
     args = parser.parse_args(argv)
     if args.rounds < 1:

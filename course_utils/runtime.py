@@ -68,6 +68,16 @@ def filter_native_stderr(pattern: re.Pattern[bytes] = KNOWN_NATIVE_NOISE) -> boo
     >>> bool(KNOWN_NATIVE_NOISE.search(b"E0000 00:00:1.2 5 node_def_util.cc:682] NodeDef "
     ...                                  b"mentions attribute use_unbounded_threadpool which"))
     True
+    >>> bool(KNOWN_NATIVE_NOISE.search(b"I0000 00:00:1.2 5 port.cc:153] oneDNN custom "
+    ...                                  b"operations are on. You may see slightly different"))
+    True
+    >>> bool(KNOWN_NATIVE_NOISE.search(b"E0000 00:00:1.2 5 util.cc:131] oneDNN supports DT_BOOL "
+    ...     b"only on platforms with AVX-512. Falling back to the default Eigen-based "
+    ...     b"implementation if present."))
+    True
+    >>> bool(KNOWN_NATIVE_NOISE.search(b"E0000 00:00:1.2 5 util.cc:131] oneDNN supports DT_BOOL "
+    ...     b"only on platforms with AVX-512. Something else."))
+    False
     """
     global _stderr_filter_installed
     if _stderr_filter_installed:
@@ -296,10 +306,10 @@ def start(
     where it does not need the speed: results then differ between CPUs only where the
     instruction set changes TensorFlow's own kernels. Run twice on one machine, a model still
     trains to the same weights, bit for bit (``tests/test_runtime.py``). Lesson 06 turns them
-    on: with the AVX2 instructions the test suite uses, an epoch of its character LSTM took half
-    the wall time; with AVX-512, the same wall time for a quarter less CPU time
-    (``benchmarks/results/threads.md``, section 3). The small models of the other lessons
-    gained nothing measurable.
+    on: with the AVX2 instructions the test suite uses, an epoch of its character LSTM took
+    from about the same to half the wall time, depending on the machine's state; with AVX-512,
+    the same wall time for a quarter less CPU time (``benchmarks/results/threads.md``, section
+    3). The small models of the other lessons ran no faster with them.
 
     Examples
     --------
@@ -325,6 +335,7 @@ def start(
     if not isinstance(onednn, bool):
         raise TypeError(f"onednn must be True or False, not {onednn!r}")
     late = _configure_environment(onednn)
+    onednn_on = onednn and "TF_ENABLE_ONEDNN_OPTS" not in late  # else TensorFlow never saw it
     if late:
         warnings.warn(
             "TensorFlow or Keras was imported before cu.start(), so these settings come too "
@@ -333,7 +344,7 @@ def start(
             stacklevel=2,
         )
     _configure_matplotlib()
-    if _in_jupyter_kernel():
+    if onednn and _in_jupyter_kernel():
         filter_native_stderr()  # before TensorFlow loads: it logs oneDNN's line as it loads
 
     import keras
@@ -345,11 +356,13 @@ def start(
     keras.utils.set_random_seed(seed)
     tf.config.experimental.enable_op_determinism()
     build_optimizer_before_training()
+    if _in_jupyter_kernel():
+        filter_native_stderr()  # no-op if installed above
     random.seed(seed)  # set_random_seed does this too; explicit for the reader
     print(
         f"lstm-course · Python {platform.python_version()} · TensorFlow {tf.__version__} · "
         f"Keras {keras.__version__} · NumPy {np.__version__} · {_device_summary(tf)} · "
-        f"{_threads_summary(tf)}{'oneDNN kernels · ' if onednn else ''}seed {seed}"
+        f"{_threads_summary(tf)}{'oneDNN kernels · ' if onednn_on else ''}seed {seed}"
     )
 
 

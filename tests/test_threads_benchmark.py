@@ -122,24 +122,16 @@ def test_lesson_06_and_cu_start_quote_the_stored_onednn_measurement():
     )
     text = " ".join(bullet.split())
     assert f"took {avx2[on][mean]} s instead of {avx2[off][mean]} s (means of three runs" in text
-    every = _section_3_rows("Run 1, every workload under AVX2:")
-    runs = {
-        setting: sorted(float(w) for rows in (every, avx2) for w in rows[setting][2].split(", "))
-        for setting in (on, off)
-    }
-    assert f"{runs[off][0]} to {runs[off][-1]} s per epoch that evening" in text
-    assert f"oneDNN's {runs[on][0]} to {runs[on][-1]} s." in text
-    spread = {setting: walls[-1] - walls[0] for setting, walls in runs.items()}
-    assert spread[on] < spread[off] / 2  # "varied more"
     assert f"wall time ({native[on][mean]} and {native[off][mean]} s)" in text
     assert f"less CPU time ({native[on][cpu]} against {native[off][cpu]} CPU-s)" in text
-    # what the words say of the numbers: "half" under AVX2 (run 2), "about the same wall time"
-    # and "a quarter less CPU time" natively (run 3)
+    # what the words say of the numbers: at most half under AVX2 (run 2), "about the same wall
+    # time" and "a quarter less CPU time" natively (run 3)
     assert abs(float(avx2[on][mean]) / float(avx2[off][mean]) - 0.5) < 0.05
+    assert "from about nothing to half" in text and "unusually slow that evening" in text
     assert abs(float(native[on][mean]) / float(native[off][mean]) - 1) < 0.05
     assert abs(float(native[on][cpu]) / float(native[off][cpu]) - 0.75) < 0.05
     import course_utils.runtime as runtime
 
     doc = " ".join(runtime.start.__doc__.split())
-    assert "an epoch of its character LSTM took half the wall time" in doc
+    assert "from about the same to half the wall time, depending on the machine's state" in doc
     assert "the same wall time for a quarter less CPU time" in doc

@@ -420,28 +420,13 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     refs = {w: _references(series, task["clean"], w) for w in task["windows"]}
     own: dict[int, float] = {}
     seeds: dict[int, int] = {}
-    answers: dict[int, tuple[Any, Any]] = {}
+    first: dict[int, tuple[Any, np.ndarray]] = {}  # the model, and its forecasts at once
     for window in task["windows"]:
         what = f"window_test_mse(series, {window})"
         seeds[window] = _seed_keras(rng)
         got = _call_window_test_mse(window_test_mse, series, window, what)
-        answers[window] = got[1], got[2]
-        value = require_number(got[0], f"the MSE {what} returned")
-        score, scaled_score = _own_test_mse(got[1], got[2], series, window, what)
-        record_margin(abs(value - score), 0.02 * score)
-        if abs(value - score) <= 0.02 * score:
-            own[window] = score
-            continue
-        if abs(value - scaled_score) <= 0.05 * scaled_score:
-            raise Hint(
-                f"for window {window} you return {value:.3g}, which looks like an MSE in scaled "
-                "units: undo the scaling (invert_scaling) before comparing with the test targets"
-            )
-        raise Hint(
-            f"for window {window} you return {value:.3g}, but the model you returned scores "
-            f"{score:.3g} on the last 20 % of the windows (original units): return the test "
-            "MSE of that model, measured on that split"
-        )
+        first[window] = got[1], _forecasts(got[1], got[2], _probe(series, window), what)
+        own[window] = _returned_score(got, series, window, what)
     for window, score in own.items():
         ar_mse, floor = refs[window]
         # the two lower bounds (a leak): the share of the 20 % / 15 % an answer falls below
@@ -469,12 +454,38 @@ def ex_03_4(window_test_mse, *, rng) -> str:
             f"your window {long} does no better than window {short} ({own[long]:.3g} vs "
             f"{own[short]:.3g}): a long window can average the noise away"
         )
-    _refuse_a_model_that_reads_the_test_part(window_test_mse, task, short, seeds[short], answers)
+    _refuse_a_model_that_reads_the_test_part(window_test_mse, task, short, seeds[short], first)
     return (
         "both models scored on the check's own test windows: near a linear AR of the same "
         "window, and the long window wins; the test part of the series does not change the "
         "short window's model"
     )
+
+
+def _returned_score(got: Any, series: np.ndarray, window: int, what: str) -> float:
+    """The check's own test MSE of the returned model, after checking that the returned MSE is
+    that score (hints for an MSE in scaled units, or any other number)."""
+    value = require_number(got[0], f"the MSE {what} returned")
+    score, scaled_score = _own_test_mse(got[1], got[2], series, window, what)
+    record_margin(abs(value - score), 0.02 * score)
+    if abs(value - score) <= 0.02 * score:
+        return score
+    if abs(value - scaled_score) <= 0.05 * scaled_score:
+        raise Hint(
+            f"for window {window} you return {value:.3g}, which looks like an MSE in scaled "
+            "units: undo the scaling (invert_scaling) before comparing with the test targets"
+        )
+    raise Hint(
+        f"for window {window} you return {value:.3g}, but the model you returned scores "
+        f"{score:.3g} on the last 20 % of the windows (original units): return the test "
+        "MSE of that model, measured on that split"
+    )
+
+
+def _probe(series: np.ndarray, window: int) -> np.ndarray:
+    """The windows both calls' models forecast: the first 64 training windows of ``series``."""
+    X, _ = make_windows(series, window)
+    return X[:64, :, 0].astype(np.float64)
 
 
 def _call_window_test_mse(window_test_mse: Any, series: np.ndarray, window: int, what: str):
@@ -500,17 +511,22 @@ def _refuse_a_model_that_reads_the_test_part(
     task: dict[str, Any],
     window: int,
     seed: int,
-    answers: dict[int, tuple[Any, Any]],
+    first: dict[int, tuple[Any, np.ndarray]],
 ) -> None:
     """Call ``window_test_mse`` again for ``window``, with Keras seeded as for the first call,
     on the series whose test part (every value only the test windows read) carries fresh noise.
 
     A model trained on the first 80 % of the windows, with a scaler fitted on them, never read
-    those values: it comes back the same and predicts the same, to the last bit (TensorFlow's op
-    determinism is on in every notebook, ``cu.start``). A model that trained on the test windows
-    comes back different. So does an answer that draws random numbers the seed does not fix
-    (``np.random.default_rng()`` without a seed): the hint names both. (A scaler fitted on the
-    whole series usually goes unseen: fresh noise rarely moves the series' minimum or maximum.)
+    those values: it comes back the same and forecasts the same, to the last bit (TensorFlow's
+    op determinism is on in every notebook, ``cu.start``; without it the check cannot tell). A
+    model that trained on the test windows comes back different. So does an answer that draws
+    random numbers the check's seed does not fix (a generator of its own, created without a
+    seed; Python's, NumPy's and Keras' global ones are seeded): the hint names both. The first
+    call's forecasts were taken right after it, and the second call must return a new model
+    whose returned MSE is its own, so a function that keeps its first model and hands it back
+    is refused; one that hands back a *copy* of a model kept from before is not caught. A
+    scaler fitted on the whole series goes unseen unless the series' minimum or maximum lies
+    in its test part.
     """
     series, clean = task["series"], task["clean"]
     X, y = make_windows(series, window)
@@ -523,19 +539,22 @@ def _refuse_a_model_that_reads_the_test_part(
     keras.utils.set_random_seed(seed)
     what = f"window_test_mse(series, {window})"
     again = _call_window_test_mse(window_test_mse, altered, window, what)
-    # both models on the same windows (the first training windows, in original units)
-    probe = X[:64, :, 0].astype(np.float64)
-    before, after = (
-        _forecasts(model, scaler, probe, what)
-        for model, scaler in (answers[window], (again[1], again[2]))
-    )
+    model, before = first[window]
+    if again[1] is model:
+        raise Hint(
+            f"called a second time for window {window}, your function returned the very model "
+            "object of the first call: train and return a new model at every call"
+        )
+    _returned_score(again, altered, window, what)
+    after = _forecasts(again[1], again[2], _probe(series, window), what)
     change = float(np.max(np.abs(before - after)))
     record_margin(change, 1e-6)
     if change > 1e-6:
         raise Hint(
             f"called twice for window {window}, with Keras seeded the same way, on two series "
             "that differ only in their last 20 % (the test part), your function returned models "
-            f"whose forecasts differ by up to {change:.2g}: it reads the test part. Fit the "
-            "scaler and the model on the first 80 % of the windows only (and seed any random "
-            "numbers of your own, e.g. np.random.default_rng(0))"
+            f"whose forecasts differ by up to {change:.2g}: they depend on the test part, or on "
+            "random numbers the seed does not fix. Fit the scaler and the model on the first "
+            "80 % of the windows only, and seed any random generator of your own (e.g. "
+            "np.random.default_rng(0))"
         )

@@ -434,9 +434,10 @@ def second_call(answer, seed=0, keras_seed=7):
     short = task["windows"][0]
     keras.utils.set_random_seed(keras_seed)
     got = answer(task["series"].copy(), short)
+    forecasts = ex03._forecasts(got[1], got[2], ex03._probe(task["series"], short), "test")
     try:
         ex03._refuse_a_model_that_reads_the_test_part(
-            answer, task, short, keras_seed, {short: (got[1], got[2])}
+            answer, task, short, keras_seed, {short: (got[1], forecasts)}
         )
     except ex03.Hint as hint:
         return str(hint)
@@ -458,8 +459,31 @@ def test_3_4_second_call_keeps_a_model_that_never_read_the_test_part():
 )
 def test_3_4_second_call_refuses_a_model_that_changes_with_the_test_part(answer):
     hint = second_call(answer)
-    assert hint is not None and "it reads the test part" in hint
-    assert "first 80 %" in hint and "seed any random numbers" in hint
+    assert hint is not None and "they depend on the test part" in hint
+    assert "first 80 %" in hint and "seed any random generator" in hint
+
+
+def test_3_4_second_call_refuses_the_first_model_handed_back():
+    """A function that keeps its models and hands one back (trained, say, on every window) is
+    refused, whether it returns the very object or keeps only the score it first returned."""
+    kept = {}
+    honest = fitted_answer(fit_on="all")
+
+    def keeper(series, window):
+        if window not in kept:
+            kept[window] = honest(series, window)
+        return kept[window]
+
+    assert "the very model object of the first call" in second_call(keeper)
+    kept.clear()
+
+    def stale_score(series, window):  # a new model, but the first call's number
+        fresh = honest(series, window)
+        kept.setdefault(window, fresh[0])
+        return kept[window], fresh[1], fresh[2]
+
+    hint = second_call(stale_score)
+    assert "but the model you returned scores" in hint or "depend on the test part" in hint
 
 
 @pytest.mark.slow
@@ -471,4 +495,4 @@ def test_3_4_refuses_the_calibrations_leak_that_its_score_let_through():
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from calibration.ex03 import window_recipe
 
-    assert "reads the test part" in message(ex_03_4, window_recipe(train_on_all=True), seed=5)
+    assert "depend on the test part" in message(ex_03_4, window_recipe(train_on_all=True), seed=5)

@@ -28,7 +28,7 @@ MIN_PYTHON = (3, 10)
 #: pipeline (ParallelMap -> Map) and TensorFlow 2.21 logs, through absl before its logging is
 #: initialised, that the rewritten node carries an attribute the op does not declare. With
 #: ``cu.start(onednn=True)`` it logs, the same way, that "oneDNN custom operations are on" and
-#: may change numerical results (what the learner asked for, and what the summary line says),
+#: may change numerical results (what the learner asked for, in the cell's source),
 #: and, when a model has a padding mask, that oneDNN leaves boolean operations to TensorFlow's
 #: own kernels (a fallback that changes nothing). Only these exact messages are dropped; every
 #: other line passes through.
@@ -335,7 +335,6 @@ def start(
     if not isinstance(onednn, bool):
         raise TypeError(f"onednn must be True or False, not {onednn!r}")
     late = _configure_environment(onednn)
-    onednn_on = onednn and "TF_ENABLE_ONEDNN_OPTS" not in late  # else TensorFlow never saw it
     if late:
         warnings.warn(
             "TensorFlow or Keras was imported before cu.start(), so these settings come too "
@@ -362,7 +361,7 @@ def start(
     print(
         f"lstm-course · Python {platform.python_version()} · TensorFlow {tf.__version__} · "
         f"Keras {keras.__version__} · NumPy {np.__version__} · {_device_summary(tf)} · "
-        f"{_threads_summary(tf)}{'oneDNN kernels · ' if onednn_on else ''}seed {seed}"
+        f"{_threads_summary(tf)}seed {seed}"
     )
 
 

@@ -24,9 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-NOISE = re.compile(
-    r"oneDNN (?:custom|supports)|UserWarning|DeprecationWarning|WARNING|Traceback|absl::", re.I
-)
+NOISE = re.compile(r"oneDNN|UserWarning|DeprecationWarning|WARNING|Traceback|absl::", re.I)
 
 
 def _stored(folder: str) -> list[Path]:

@@ -425,7 +425,8 @@ def ex_03_4(window_test_mse, *, rng) -> str:
         what = f"window_test_mse(series, {window})"
         seeds[window] = _seed_keras(rng)
         got = _call_window_test_mse(window_test_mse, series, window, what)
-        first[window] = got[1], _forecasts(got[1], got[2], _probe(series, window), what)
+        if window == task["windows"][0]:  # the short window, which the second call repeats
+            first[window] = got[1], _forecasts(got[1], got[2], _probe(series, window), what)
         own[window] = _returned_score(got, series, window, what)
     for window, score in own.items():
         ar_mse, floor = refs[window]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,13 +30,71 @@ def test_the_tables_give_each_ratios_spread_and_what_each_bar_does():
     rows = [draw(1.0, 1.2, 1.5, 2.0), draw(1.6, 2.0, 3.0, 6.0)]
     table = overlap.markdown(rows, "header")
     assert table.startswith("header\n")
-    assert f"| {RIGHT} | test MSE | 1.00 | 1.03 | 1.30 | 1.57 | 1.60 |" in table
-    assert f"| {WRONG} | clean MSE | 2.00 | 2.20 | 4.00 | 5.80 | 6.00 |" in table
+    spread = [line for line in table.splitlines() if line.startswith("| 3")]
+    assert spread == [  # min, 5th percentile (interpolated), median, 95th, max
+        f"| {RIGHT} | test MSE | 1.00 | 1.03 | 1.30 | 1.57 | 1.60 |",
+        f"| {RIGHT} | clean MSE | 1.20 | 1.24 | 1.60 | 1.96 | 2.00 |",
+        f"| {WRONG} | test MSE | 1.50 | 1.57 | 2.25 | 2.92 | 3.00 |",
+        f"| {WRONG} | clean MSE | 2.00 | 2.20 | 4.00 | 5.80 | 6.00 |",
+    ]
     # the right answer's worst margin is its largest ratio over the bar; a bar refuses the
     # wrong answer's draws above it, not one at it
-    assert "| test MSE | 2 | 0.80 | 1/2 |" in table
-    assert "| clean MSE | 2 | 1.00 | 1/2 |" in table
-    assert "| clean MSE | 2.2 | 0.91 | 1/2 |" in table
+    bars = [line for line in table.splitlines() if line.startswith(("| test", "| clean"))]
+    assert bars == [
+        "| test MSE | 2 | 0.80 | 1/2 |",
+        "| test MSE | 2.2 | 0.73 | 1/2 |",
+        "| test MSE | 2.5 | 0.64 | 1/2 |",
+        "| clean MSE | 2 | 1.00 | 1/2 |",
+        "| clean MSE | 2.2 | 0.91 | 1/2 |",
+        "| clean MSE | 2.5 | 0.80 | 1/2 |",
+    ]
+
+
+def test_a_draw_is_scored_on_the_checks_test_windows_against_the_ar_and_the_clean_wave(
+    monkeypatch,
+):
+    # two stand-in answers: one forecasts the noise-free wave at the test steps, the other
+    # the noisy targets themselves. Their ratios are 0 exactly where the script lines up its
+    # forecasts with the steps it scores.
+    import calibration.ex03
+
+    from course_utils.checks import ex03
+    from course_utils.data import apply_scaler, chronological_split, fit_scaler, make_windows
+
+    seed = 1000
+    task = ex03._noisy_task(np.random.default_rng(seed))
+
+    class Known:
+        def __init__(self, values):
+            self.values = values
+
+        def __call__(self, scaled_windows, training):
+            assert len(scaled_windows) == len(self.values) and not training
+            return self
+
+        def numpy(self):
+            return self.values
+
+    def recipe(epochs):
+        def window_test_mse(series, window):
+            X, y = make_windows(series, window)
+            X_train, _, _, y_test = chronological_split(X, y, 0.8)
+            cut = len(X_train) + window
+            scaler = fit_scaler(series[:cut])
+            shown = task["clean"][cut:, None] if epochs == 30 else y_test
+            return 0.0, Known(apply_scaler(scaler, shown)), scaler
+
+        return window_test_mse
+
+    monkeypatch.setattr(calibration.ex03, "window_recipe", recipe)
+    row = overlap.score_draw(seed)
+    assert row["window"] == task["windows"][0] and row["sigma"] == task["sigma"]
+    assert row[f"{RIGHT} clean"] < 1e-12  # the wave itself: no error from the wave
+    assert row[f"{WRONG} test"] < 1e-12  # the targets themselves: no test error
+    # and each against the other: both miss by the noise alone, which the AR with this short
+    # window (4) does not reach, against the targets or against the wave
+    assert 0.3 < row[f"{RIGHT} test"] < 1.0
+    assert 0.3 < row[f"{WRONG} clean"] < 1.0
 
 
 def test_no_draws_is_refused(capsys):

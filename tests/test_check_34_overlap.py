@@ -97,10 +97,42 @@ def test_a_draw_is_scored_on_the_checks_test_windows_against_the_ar_and_the_clea
     assert 0.3 < row[f"{WRONG} clean"] < 1.0
 
 
-def test_no_draws_is_refused(capsys):
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--draws", "0"], "--draws and --runs must be at least 1"),
+        (["--runs", "0"], "--draws and --runs must be at least 1"),
+        (["--seeds", "1021,x"], "--seeds takes whole numbers separated by commas, not '1021,x'"),
+    ],
+)
+def test_bad_arguments_are_refused(argv, message, capsys):
     with pytest.raises(SystemExit):
-        overlap.main(["--draws", "0"])
-    assert "--draws must be at least 1" in capsys.readouterr().err
+        overlap.main(argv)
+    assert message in capsys.readouterr().err
+
+
+def test_the_last_table_lists_every_run_of_the_extreme_draws(monkeypatch):
+    monkeypatch.setattr(overlap, "EXTREMES", 1)
+    rows = []
+    for seed, right, wrong in [(1, [1.1, 1.3], [3.0, 2.0]), (2, [1.9, 2.1], [2.4, 2.6])]:
+        row = draw(1.0, float(np.mean(right)), 2.0, float(np.mean(wrong)))
+        row |= {"seed": seed, "window": 3, "sigma": 0.1}
+        row |= {f"{RIGHT} clean runs": right, f"{WRONG} clean runs": wrong}
+        rows.append(row)
+    rows.append(rows[0] | {"seed": 3})  # three draws: more than twice EXTREMES
+    lines = overlap.markdown(rows).splitlines()
+    assert lines[-2:] == [
+        "| 2 (recipe's highest) | 3 | 0.100 | 1.90, 2.10 | 2.40, 2.60 |",
+        "| 1 (3 epochs' lowest) | 3 | 0.100 | 1.10, 1.30 | 3.00, 2.00 |",
+    ]
+    # a draw that is both extremes is listed once
+    rows[1][f"{WRONG} clean"] = 1.0
+    assert sum(line.startswith("| 2 (") for line in overlap.markdown(rows).splitlines()) == 1
+    # two draws, no more than twice EXTREMES: every one, in their order, unlabelled
+    assert overlap.markdown(rows[:2]).splitlines()[-2:] == [
+        "| 1 | 3 | 0.100 | 1.10, 1.30 | 3.00, 2.00 |",
+        "| 2 | 3 | 0.100 | 1.90, 2.10 | 2.40, 2.60 |",
+    ]
 
 
 @pytest.mark.slow

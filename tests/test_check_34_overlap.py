@@ -120,7 +120,7 @@ def test_the_last_table_lists_every_run_of_the_extreme_draws(monkeypatch):
         row |= {f"{RIGHT} clean runs": right, f"{WRONG} clean runs": wrong}
         rows.append(row)
     rows.append(rows[0] | {"seed": 3})  # three draws: more than twice EXTREMES
-    lines = overlap.markdown(rows).splitlines()
+    lines = [line for line in overlap.markdown(rows).splitlines() if line.startswith("| ")]
     assert lines[-2:] == [
         "| 2 (recipe's highest) | 3 | 0.100 | 1.90, 2.10 | 2.40, 2.60 |",
         "| 1 (3 epochs' lowest) | 3 | 0.100 | 1.10, 1.30 | 3.00, 2.00 |",
@@ -129,7 +129,8 @@ def test_the_last_table_lists_every_run_of_the_extreme_draws(monkeypatch):
     rows[1][f"{WRONG} clean"] = 1.0
     assert sum(line.startswith("| 2 (") for line in overlap.markdown(rows).splitlines()) == 1
     # two draws, no more than twice EXTREMES: every one, in their order, unlabelled
-    assert overlap.markdown(rows[:2]).splitlines()[-2:] == [
+    lines = [line for line in overlap.markdown(rows[:2]).splitlines() if line.startswith("| ")]
+    assert lines[-2:] == [
         "| 1 | 3 | 0.100 | 1.10, 1.30 | 3.00, 2.00 |",
         "| 2 | 3 | 0.100 | 1.90, 2.10 | 2.40, 2.60 |",
     ]
@@ -151,3 +152,17 @@ def test_one_draw_scores_both_answers(tmp_path):
     for label in overlap.ANSWERS:
         assert f"| {label} | clean MSE |" in table
     assert "| clean MSE | 2.5 |" in table and "/1 |" in table
+
+
+def test_with_several_runs_each_run_is_also_measured_against_another_run_of_the_recipe():
+    right, wrong = [1.0, 1.2], [1.8, 2.4]
+    row = draw(1.0, 1.1, 2.0, 2.1) | {f"{RIGHT} clean runs": right, f"{WRONG} clean runs": wrong}
+    mine, other = overlap.reference_ratios([row])
+    assert mine == pytest.approx([1.2, 1 / 1.2])  # never a run over itself
+    assert other == pytest.approx([1.8, 2.4, 1.5, 2.0])
+    last = overlap.markdown([row]).splitlines()[-1]
+    assert "the recipe's runs scored up to 1.20 × the reference" in last
+    assert "3 epochs' runs down to 1.50 × (5th percentile 1.54)" in last
+    # with one run per draw there is no other run to compare with
+    single = draw(1.0, 1.1, 2.0, 2.1) | {f"{RIGHT} clean runs": [1.1], f"{WRONG} clean runs": [2.1]}
+    assert "reference" not in overlap.markdown([single])

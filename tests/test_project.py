@@ -256,3 +256,50 @@ def test_no_tests_collected_is_a_failure_not_exit_status_5(tmp_path):
     )
     assert run.returncode == 1, run.stdout + run.stderr
     assert "no test was collected" in run.stderr
+
+
+# --- files the documents point to ---------------------------------------------------------------
+
+
+def _tracked() -> set[str]:
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return set(listed) | {str(Path(path).parent) for path in listed}
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_every_file_a_document_links_or_names_is_in_the_repository():
+    # a file the working tree has but git ignores reads fine here and is missing from every
+    # clone (benchmarks/results/ is ignored but for the files listed in .gitignore). Read:
+    # the documents' links, and the stored results the documents, the notebooks and the
+    # package cite (a benchmark script's own output, written where it names it, is not read)
+    tracked = _tracked()
+    missing = []
+    readers = (".md", ".ipynb")
+    for doc in sorted(
+        p
+        for p in tracked
+        if p.endswith(readers) or (p.startswith("course_utils/") and p.endswith(".py"))
+    ):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        targets = []
+        if doc.endswith(".md"):
+            for target in re.findall(r"\]\(([^)\s]+)\)", text):
+                if not re.match(r"[a-z]+:|#", target):
+                    targets.append(str((Path(doc).parent / target.split("#")[0]).as_posix()))
+        targets += re.findall(r"\bbenchmarks/results/[\w.-]+\.(?:md|json|png)\b", text)
+        for target in targets:
+            normal = str(Path(target)).replace("\\", "/")
+            parts = []
+            for part in normal.split("/"):
+                if part == "..":
+                    parts = parts[:-1] if parts and parts[-1] != ".." else [*parts, ".."]
+                elif part != ".":
+                    parts.append(part)
+            path = "/".join(parts)
+            if path.startswith("..") or "*" in path or "<" in path:
+                continue  # outside the repository (../shared) or a pattern
+            if path not in tracked:
+                missing.append(f"{doc}: {target}")
+    assert not missing, "not in the repository:\n" + "\n".join(missing)

@@ -418,9 +418,9 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     54 of 70). So that score is not the fix, and neither is the mean of several training runs:
     the recipe's hard draws are hard in every run (draw 1021: 1.82-2.10 in four runs; over the
     16 most extreme draws, the mean of four runs still reached 1.99 and 3 epochs' fell to
-    2.08). Within one draw every 3-epoch run scored above every run of the recipe (by 1.19 × at
-    the closest), so a bar relative to an LSTM the check trains itself on the same draw might
-    separate them, at one more training run per call (not measured). A model trained on every
+    2.08). Nor would a reference LSTM that the check trained itself on the same draw: against
+    another run of the recipe, the recipe's runs scored up to 1.25 × it and 3-epoch runs down
+    to 1.18 ×. A model trained on every
     window, test windows included, scores like a right one (LSTM(50) does not fit the test
     noise in 30 epochs enough to score below 0.85 × AR: refused on 0 of 20 draws by the score
     alone); the second call for the short window is what refuses it now.

@@ -7,6 +7,7 @@ import doctest
 import importlib
 import json
 import pkgutil
+import posixpath
 import re
 import shutil
 import subprocess
@@ -290,14 +291,7 @@ def test_every_file_a_document_links_or_names_is_in_the_repository():
                     targets.append(str((Path(doc).parent / target.split("#")[0]).as_posix()))
         targets += re.findall(r"\bbenchmarks/results/[\w.-]+\.(?:md|json|png)\b", text)
         for target in targets:
-            normal = str(Path(target)).replace("\\", "/")
-            parts = []
-            for part in normal.split("/"):
-                if part == "..":
-                    parts = parts[:-1] if parts and parts[-1] != ".." else [*parts, ".."]
-                elif part != ".":
-                    parts.append(part)
-            path = "/".join(parts)
+            path = posixpath.normpath(target)
             if path.startswith("..") or "*" in path or "<" in path:
                 continue  # outside the repository (../shared) or a pattern
             if path not in tracked:

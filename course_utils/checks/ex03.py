@@ -429,14 +429,13 @@ def ex_03_4(window_test_mse, *, rng) -> str:
     series = task["series"]
     refs = {w: _references(series, task["clean"], w) for w in task["windows"]}
     own: dict[int, float] = {}
-    seeds: dict[int, int] = {}
-    first: dict[int, tuple[Any, np.ndarray]] = {}  # the model, and its forecasts at once
+    short, long = task["windows"]
     for window in task["windows"]:
         what = f"window_test_mse(series, {window})"
-        seeds[window] = _seed_keras(rng)
+        seed = _seed_keras(rng)
         got = _call_window_test_mse(window_test_mse, series, window, what)
-        if window == task["windows"][0]:  # the short window, which the second call repeats
-            first[window] = got[1], _forecasts(got[1], got[2], _probe(series, window), what)
+        if window == short:  # what the second call repeats: the model, its forecasts at once
+            first = got[1], _forecasts(got[1], got[2], _probe(series, window), what), seed
         own[window] = _returned_score(got, series, window, what)
     for window, score in own.items():
         ar_mse, floor = refs[window]
@@ -458,14 +457,13 @@ def ex_03_4(window_test_mse, *, rng) -> str:
                 "Train longer or with more steps (e.g. 30 epochs at batch size 16, the rate "
                 "falling from 3e-3 to zero along a cosine)"
             )
-    short, long = task["windows"]
     record_margin(own[long] / own[short], 1.0)
     if not own[long] < own[short]:
         raise Hint(
             f"your window {long} does no better than window {short} ({own[long]:.3g} vs "
             f"{own[short]:.3g}): a long window can average the noise away"
         )
-    _refuse_a_model_that_reads_the_test_part(window_test_mse, task, short, seeds[short], first)
+    _refuse_a_model_that_reads_the_test_part(window_test_mse, task, short, *first)
     return (
         "both models scored on the check's own test windows: near a linear AR of the same "
         "window, and the long window wins; the test part of the series does not change the "
@@ -521,11 +519,14 @@ def _refuse_a_model_that_reads_the_test_part(
     window_test_mse: Any,
     task: dict[str, Any],
     window: int,
+    model: Any,
+    before: np.ndarray,
     seed: int,
-    first: dict[int, tuple[Any, np.ndarray]],
 ) -> None:
-    """Call ``window_test_mse`` again for ``window``, with Keras seeded as for the first call,
-    on the series whose test part (every value only the test windows read) carries fresh noise.
+    """Call ``window_test_mse`` again for ``window``, with Keras seeded as for the first call
+    (``seed``), on the series whose test part (every value only the test windows read) carries
+    fresh noise; ``model`` is the first call's model and ``before`` its forecasts of
+    :func:`_probe`'s windows, taken right after that call.
 
     A model trained on the first 80 % of the windows, with a scaler fitted on them, never read
     those values: it comes back the same and forecasts the same, to the last bit (TensorFlow's
@@ -550,7 +551,6 @@ def _refuse_a_model_that_reads_the_test_part(
     keras.utils.set_random_seed(seed)
     what = f"window_test_mse(series, {window})"
     again = _call_window_test_mse(window_test_mse, altered, window, what)
-    model, before = first[window]
     if again[1] is model:
         raise Hint(
             f"called a second time for window {window}, your function returned the very model "
